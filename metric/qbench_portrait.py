@@ -1,0 +1,1 @@
+"""Placeholder: the evaluate metric is being written (issue 3)."""

@@ -1,0 +1,1 @@
+"""The data core: features, the raw-release reader, the sample, the export."""

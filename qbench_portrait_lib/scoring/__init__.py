@@ -1,0 +1,1 @@
+"""The scoring core: pure functions that import neither ``datasets`` nor ``evaluate``."""

@@ -10,9 +10,7 @@ import logging
 
 import click
 
-from qbench_portrait_lib import cli_data
-from qbench_portrait_lib import cli_predict
-from qbench_portrait_lib import cli_results
+from qbench_portrait_lib import cli_data, cli_predict, cli_results
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,7 +18,9 @@ from qbench_portrait_lib import cli_results
 @click.version_option(package_name="qbench-portrait")
 def cli(verbose: bool) -> None:
     """Q-Bench-Portrait: build, export, run and score the portrait-quality benchmark."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
 
 
 for _module in (cli_data, cli_predict, cli_results):

@@ -1,0 +1,194 @@
+"""Export the builder's rows to the Hub layout: Parquet shards plus a dataset card.
+
+``DIR/data/test-0000X-of-0000N.parquet`` holds the rows with the original image bytes
+embedded (never decoded, never recompressed); ``DIR/README.md`` is the dataset card
+whose YAML (configs, features, splits) is generated from the builder's own info, so
+``load_dataset(DIR)`` restores the exact Features.
+
+Rows stream from the builder straight into ``pyarrow.parquet.ParquetWriter`` in small
+row groups (for the Hub viewer); a background thread reads and encodes the next row
+groups while one is written, so memory stays bounded by a few row groups.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from tqdm.auto import tqdm
+
+from qbench_portrait_lib.data.card import render_card
+from qbench_portrait_lib.data.features import FEATURES
+from qbench_portrait_lib.data.parquet_rows import batches, prefetched, writer_options
+from qbench_portrait_lib.labels import LABEL_COLUMNS
+
+logger = logging.getLogger(__name__)
+
+#: Rows per Parquet row group: ~100 image rows keep the Hub viewer responsive.
+DEFAULT_ROWS_PER_GROUP = 100
+#: A new shard starts once the current one would grow past this many bytes.
+DEFAULT_MAX_SHARD_BYTES = 500 * 1024 * 1024
+SPLIT = "test"
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote."""
+
+    out_dir: Path
+    shards: list[Path]
+    num_examples: int
+    num_bytes: int  # in-memory Arrow size of the rows (the card's ``num_bytes``)
+    parquet_bytes: int
+    image_bytes: int  # sum of the embedded image bytes over all rows
+    distinct_images: int = 0  # distinct image_id values
+    counts: dict[str, Counter[str]] = field(default_factory=dict)  # label column -> name -> questions
+
+    def summary(self) -> str:
+        """One human line, e.g. for the CLI."""
+        return (
+            f"wrote {self.num_examples} questions in {len(self.shards)} shard(s), "
+            f"{self.parquet_bytes / 1e6:.1f} MB of Parquet ({self.image_bytes / 1e6:.1f} MB of image bytes) "
+            f"to {self.out_dir}"
+        )
+
+
+def _existing_shards(out_dir: Path, overwrite: bool) -> list[Path]:
+    """Parquet files already in ``out_dir/data``: an error unless ``overwrite``."""
+    data_dir = out_dir / "data"
+    existing = sorted(data_dir.glob("*.parquet")) if data_dir.is_dir() else []
+    if existing and not overwrite:
+        raise FileExistsError(
+            f"{data_dir} already holds {len(existing)} Parquet file(s) (e.g. {existing[0].name}); "
+            "pass overwrite=True (--overwrite) to replace them"
+        )
+    return existing
+
+
+def write_parquet_shards(
+    rows: Iterable[dict[str, Any]],
+    data_dir: Path,
+    *,
+    rows_per_group: int = DEFAULT_ROWS_PER_GROUP,
+    max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES,
+) -> ExportResult:
+    """Stream contract rows into ``data_dir/test-0000X-of-0000N.parquet``."""
+    if rows_per_group < 1 or max_shard_bytes < 1:
+        raise ValueError(
+            f"rows_per_group and max_shard_bytes must be >= 1, got {rows_per_group}, {max_shard_bytes}"
+        )
+    schema = FEATURES.arrow_schema
+    options = writer_options(schema)
+    partials: list[Path] = []
+    writer: pq.ParquetWriter | None = None
+    shard_bytes = num_examples = num_bytes = image_bytes = 0
+    counts: dict[str, Counter[str]] = {name: Counter() for name in LABEL_COLUMNS}
+    images: set[str] = set()
+    progress = tqdm(desc="Exporting questions", unit=" questions", disable=None)
+    try:
+        for batch in prefetched(batches(_counted(rows, counts, images), rows_per_group, schema)):
+            batch_image_bytes = pc.sum(pc.binary_length(batch.column("image").field("bytes"))).as_py() or 0
+            if writer is not None and shard_bytes + batch.nbytes > max_shard_bytes:
+                writer.close()
+                writer = None
+            if writer is None:
+                partials.append(data_dir / f".{SPLIT}-{len(partials):05d}.parquet.partial")
+                writer = pq.ParquetWriter(partials[-1], schema, **options)
+                shard_bytes = 0
+            writer.write_batch(batch, row_group_size=rows_per_group)
+            shard_bytes += batch.nbytes
+            num_examples += batch.num_rows
+            num_bytes += batch.nbytes
+            image_bytes += batch_image_bytes
+            progress.update(batch.num_rows)
+        if num_examples == 0:
+            raise ValueError("the builder yielded no rows: nothing to export")
+    except BaseException:
+        if writer is not None:
+            writer.close()
+            writer = None
+        for path in partials:  # a failed export leaves no half-written shards behind
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        progress.close()
+        if writer is not None:
+            writer.close()
+    shards = []
+    for index, partial in enumerate(partials):
+        final = data_dir / f"{SPLIT}-{index:05d}-of-{len(partials):05d}.parquet"
+        os.replace(partial, final)
+        shards.append(final)
+    return ExportResult(
+        out_dir=data_dir.parent,
+        shards=shards,
+        num_examples=num_examples,
+        num_bytes=num_bytes,
+        parquet_bytes=sum(path.stat().st_size for path in shards),
+        image_bytes=image_bytes,
+        distinct_images=len(images),
+        counts=counts,
+    )
+
+
+def _counted(
+    rows: Iterable[dict[str, Any]], counts: dict[str, Counter[str]], images: set[str]
+) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        for name, counter in counts.items():
+            counter[row[name]] += 1
+        images.add(row["image_id"])
+        yield row
+
+
+def export_dataset(
+    out_dir: str | os.PathLike[str],
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    sample: bool = False,
+    sample_seed: int = 0,
+    max_image_pixels: int | None = None,
+    rows_per_group: int = DEFAULT_ROWS_PER_GROUP,
+    max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES,
+    overwrite: bool = False,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> ExportResult:
+    """Export the sample (``sample=True``) or the raw release in ``data_dir`` to ``out_dir``.
+
+    Writes the Parquet shards and ``README.md`` (the dataset card); returns an
+    :class:`ExportResult`. Validation errors of the release propagate as
+    :class:`~qbench_portrait_lib.data.validation.ReleaseValidationError`.
+    """
+    from qbench_portrait import QBenchPortrait
+
+    if sample == (data_dir is not None):
+        raise ValueError(
+            f"give exactly one of sample=True or data_dir=..., got sample={sample}, data_dir={data_dir}"
+        )
+    kwargs: dict[str, Any] = {"cache_dir": None if cache_dir is None else str(cache_dir)}
+    if max_image_pixels is not None:
+        kwargs["max_image_pixels"] = max_image_pixels
+    if sample:
+        builder = QBenchPortrait(config_name="sample", sample_seed=sample_seed, **kwargs)
+    else:
+        builder = QBenchPortrait(config_name="release", data_dir=str(data_dir), **kwargs)
+    out = Path(out_dir)
+    stale = _existing_shards(out, overwrite)
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    result = write_parquet_shards(
+        builder.iter_rows(SPLIT), out / "data", rows_per_group=rows_per_group, max_shard_bytes=max_shard_bytes
+    )
+    for path in stale:  # only once the new export is complete: a failed one keeps the old
+        if path not in result.shards:
+            path.unlink()
+    card = render_card(builder.info, result, config_name=builder.config.name)
+    (out / "README.md").write_text(card, encoding="utf-8")
+    logger.info("%s", result.summary())
+    return result

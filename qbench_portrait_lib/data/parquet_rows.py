@@ -1,0 +1,152 @@
+"""Rows to Arrow record batches for the Parquet export: encoding, writer options, prefetching.
+
+Image bytes are stored as they are (no compression, no dictionary, no min/max
+statistics); everything else is small and zstd-compressed.
+
+>>> writer_options(FEATURES.arrow_schema)["compression"]["image.bytes"]
+'none'
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from qbench_portrait_lib.data.features import FEATURES
+from qbench_portrait_lib.labels import LABEL_COLUMNS
+
+
+def _leaf_paths(schema: pa.Schema) -> list[str]:
+    """Parquet column paths of ``schema``'s leaves, e.g. ``image.bytes``, ``options.list.element``."""
+
+    def walk(name: str, arrow_type: pa.DataType) -> Iterator[str]:
+        if pa.types.is_struct(arrow_type):
+            for child in arrow_type:
+                yield from walk(f"{name}.{child.name}", child.type)
+        elif pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+            yield from walk(f"{name}.list.element", arrow_type.value_type)
+        else:
+            yield name
+
+    return [path for column in schema for path in walk(column.name, column.type)]
+
+
+def writer_options(schema: pa.Schema) -> dict[str, Any]:
+    """Image bytes are stored as is: no compression, no dictionary, no min/max statistics."""
+    leaves = _leaf_paths(schema)
+    raw = {"image.bytes"}
+    return {
+        "compression": {path: ("none" if path in raw else "zstd") for path in leaves},
+        "use_dictionary": [path for path in leaves if not path.startswith("image.")],
+        "write_statistics": [path for path in leaves if path not in raw],
+    }
+
+
+_LABEL_INDEX: dict[str, dict[str, int]] = {
+    column: {name: index for index, name in enumerate(names)} for column, names in LABEL_COLUMNS.items()
+}
+
+
+def encode_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A contract row in storage form (label names -> ints), like ``FEATURES.encode_example`` but cheap.
+
+    >>> row = {"id": "q1", "image_id": "a", "image": {"bytes": b"x", "path": "a.jpg"}, "question": "?",
+    ...        "question_type": "true_false", "options": ["True", "False"], "answer": ["True"],
+    ...        "quality_dimension": "aigc", "image_source": "artistic", "level": "local",
+    ...        "attribute": "hands", "region": "hands"}
+    >>> encode_row(row) == FEATURES.encode_example(row)
+    True
+    """
+    encoded: dict[str, Any] = {}
+    for column in FEATURES:
+        if column not in row:
+            raise ValueError(
+                f"row {row.get('id')!r} has no column {column!r}; expected all of {list(FEATURES)}"
+            )
+        value = row[column]
+        if column in _LABEL_INDEX and isinstance(value, str):
+            if value not in _LABEL_INDEX[column]:
+                raise ValueError(
+                    f"row {row['id']!r}: unknown {column} {value!r}; expected {list(_LABEL_INDEX[column])}"
+                )
+            value = _LABEL_INDEX[column][value]
+        elif column == "image":
+            value = {"bytes": value["bytes"], "path": value.get("path")}
+        encoded[column] = value
+    return encoded
+
+
+def batches(
+    rows: Iterable[dict[str, Any]], rows_per_group: int, schema: pa.Schema
+) -> Iterator[pa.RecordBatch]:
+    """Record batches of ``rows_per_group`` encoded rows (the last one may be shorter)."""
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(encode_row(row))
+        if len(chunk) == rows_per_group:
+            yield pa.RecordBatch.from_pylist(chunk, schema=schema)
+            chunk = []
+    if chunk:
+        yield pa.RecordBatch.from_pylist(chunk, schema=schema)
+
+
+_DONE = object()
+
+
+def prefetched(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """Produce ``items`` in a background thread, at most ``depth`` ahead of the consumer.
+
+    Reading and encoding rows then overlaps with Parquet writing (which releases the GIL);
+    an exception in the producer is re-raised in the consumer.
+
+    >>> list(prefetched(iter(range(5))))
+    [0, 1, 2, 3, 4]
+    >>> early = prefetched(iter(range(1000)))
+    >>> next(early), early.close()  # stopping early ends the producer thread
+    (0, None)
+    """
+    buffer: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+        except BaseException as error:  # handed to the consumer thread
+            put(_Failure(error))
+        else:
+            put(_DONE)
+
+    thread = threading.Thread(target=produce, name="qbench-export-rows", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = buffer.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: BaseException

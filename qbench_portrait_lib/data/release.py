@@ -1,0 +1,210 @@
+"""The raw-release reader: locate, validate and iterate a release folder.
+
+A release is a folder holding exactly one of ``annotations.jsonl`` / ``annotations.json``
+(a JSON list) and exactly one of ``images/`` / ``images.zip``; see the dataset card's
+"Raw-release format" section. :func:`read_release` validates every record and every
+image header before anything is yielded, and raises one :class:`ReleaseValidationError`
+listing all problems. :func:`iter_release_rows` then yields contract rows whose image is
+``{"bytes": <original file bytes>, "path": <relative path>}``.
+
+>>> import json, tempfile
+>>> root = Path(tempfile.mkdtemp())
+>>> (root / "images").mkdir()
+>>> _ = (root / "annotations.jsonl").write_text(json.dumps({"id": "q1", "image": "nope.jpg"}) + "\\n")
+>>> try:
+...     read_release(root)
+... except ReleaseValidationError as error:
+...     print(len(error.problems), error.problems[0])
+8 annotations.jsonl: record 0 (id 'q1', line 1): missing required field 'question'
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qbench_portrait_lib.data.images import ImageStore, safe_relative_path
+from qbench_portrait_lib.data.validation import ReleaseValidationError, normalise_record, unknown_fields
+
+logger = logging.getLogger(__name__)
+
+ANNOTATION_NAMES: tuple[str, ...] = ("annotations.jsonl", "annotations.json")
+IMAGE_ROOT_NAMES: tuple[str, ...] = ("images", "images.zip")
+#: Default decompression-bomb guard: images with more pixels than this are refused.
+DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
+
+CONTRACT_ORDER: tuple[str, ...] = (
+    "id",
+    "image_id",
+    "question",
+    "question_type",
+    "options",
+    "answer",
+    "quality_dimension",
+    "image_source",
+    "level",
+    "attribute",
+    "region",
+)
+
+
+@dataclass(frozen=True)
+class ReleaseLayout:
+    """Where a release's annotations and images are."""
+
+    root: Path
+    annotations: Path
+    images: Path
+
+
+@dataclass(frozen=True)
+class ValidatedRelease:
+    """A release that passed validation: its layout and its rows (without image bytes)."""
+
+    layout: ReleaseLayout
+    rows: tuple[dict[str, Any], ...]
+
+
+def locate_release(data_dir: str | os.PathLike[str]) -> ReleaseLayout:
+    """Find the annotations file and the image root in ``data_dir`` (FileNotFoundError/ValueError)."""
+    root = Path(data_dir)
+    if not root.is_dir():
+        raise FileNotFoundError(f"release folder {root} does not exist or is not a folder")
+    annotations = [root / name for name in ANNOTATION_NAMES if (root / name).is_file()]
+    images = [path for path in (root / "images",) if path.is_dir()]
+    images += [path for path in (root / "images.zip",) if path.is_file()]
+    if len(annotations) != 1:
+        found = [p.name for p in annotations] or "neither"
+        raise FileNotFoundError(
+            f"release folder {root} must hold exactly one of {list(ANNOTATION_NAMES)}, found {found}"
+        )
+    if len(images) != 1:
+        found = [p.name for p in images] or "neither"
+        raise FileNotFoundError(
+            f"release folder {root} must hold exactly one of images/ or images.zip, found {found}"
+        )
+    return ReleaseLayout(root=root, annotations=annotations[0], images=images[0])
+
+
+def _read_records(path: Path, problems: list[str]) -> list[tuple[Any, int | None]]:
+    """``(record, line number or None)`` for every record; JSON errors go to ``problems``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(f"{path.name}: cannot read as UTF-8 text: {error}")
+        return []
+    if path.suffix == ".json":
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as error:
+            problems.append(f"{path.name}: malformed JSON at line {error.lineno}: {error.msg}")
+            return []
+        if not isinstance(records, list):
+            problems.append(f"{path.name}: expected a JSON list of records, got {type(records).__name__}")
+            return []
+        return [(record, None) for record in records]
+    records: list[tuple[Any, int | None]] = []
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append((json.loads(line), line_number))
+        except json.JSONDecodeError as error:
+            problems.append(f"{path.name}: line {line_number}: malformed JSON: {error.msg}")
+    return records
+
+
+def _where(file_name: str, index: int, record: Any, line: int | None) -> str:
+    record_id = record.get("id") if isinstance(record, dict) else None
+    line_part = f", line {line}" if line is not None else ""
+    return f"{file_name}: record {index} (id {record_id!r}{line_part})"
+
+
+def _row_in_contract_order(row: dict[str, Any]) -> dict[str, Any]:
+    ordered = {name: row[name] for name in CONTRACT_ORDER}
+    ordered["image_path"] = row["image_path"]
+    return ordered
+
+
+def read_release(
+    data_dir: str | os.PathLike[str], max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+) -> ValidatedRelease:
+    """Validate the whole release in ``data_dir``; raise :class:`ReleaseValidationError` with all problems."""
+    layout = locate_release(data_dir)
+    problems: list[str] = []
+    records = _read_records(layout.annotations, problems)
+    file_name = layout.annotations.name
+    rows: list[dict[str, Any]] = []
+    seen_ids: dict[str, int] = {}
+    image_checks: dict[str, str | None] = {}
+    ignored: dict[str, int] = {}
+    with ImageStore(layout.images) as store:
+        problems.extend(store.member_problems)
+        for index, (record, line) in enumerate(records):
+            where = _where(file_name, index, record, line)
+            row, record_problems = normalise_record(record)
+            for name in unknown_fields(record):
+                ignored[name] = ignored.get(name, 0) + 1
+            if row.get("id"):
+                if row["id"] in seen_ids:
+                    record_problems.append(
+                        f"duplicate id {row['id']!r} (first used by record {seen_ids[row['id']]})"
+                    )
+                else:
+                    seen_ids[row["id"]] = index
+            if row.get("image_path"):
+                record_problems.extend(_image_problem(store, row, image_checks, max_image_pixels))
+            problems.extend(f"{where}: {problem}" for problem in record_problems)
+            if not record_problems:
+                rows.append(_row_in_contract_order(row))
+    if not records and not problems:
+        problems.append(f"{file_name}: holds no records")
+    if problems:
+        raise ReleaseValidationError(str(layout.root), problems)
+    for name, count in sorted(ignored.items()):
+        logger.warning(
+            "%s: field %r (in %d records) is not part of the data contract and is not kept",
+            file_name,
+            name,
+            count,
+        )
+    return ValidatedRelease(layout=layout, rows=tuple(rows))
+
+
+def _image_problem(
+    store: ImageStore, row: dict[str, Any], cache: dict[str, str | None], max_pixels: int
+) -> list[str]:
+    """Check the row's image once per path; normalises ``row["image_path"]`` in place."""
+    raw_path = row["image_path"]
+    try:
+        name = safe_relative_path(raw_path)
+    except ValueError as error:
+        return [str(error)]
+    if row["image_id"] == raw_path:
+        row["image_id"] = name
+    row["image_path"] = name
+    if name not in cache:
+        try:
+            store.check(name, max_pixels)
+            cache[name] = None
+        except (ValueError, OSError) as error:
+            cache[name] = f"image {name!r}: {error}"
+    return [cache[name]] if cache[name] else []
+
+
+def iter_release_rows(release: ValidatedRelease) -> Iterator[dict[str, Any]]:
+    """Yield the contract rows of a validated release, each with its image's original bytes."""
+    last_name, last_bytes = None, b""
+    with ImageStore(release.layout.images) as store:
+        for row in release.rows:
+            name = row["image_path"]
+            if name != last_name:  # questions about one image usually follow each other
+                last_name, last_bytes = name, store.read_bytes(name)
+            example = {key: value for key, value in row.items() if key != "image_path"}
+            example["image"] = {"bytes": last_bytes, "path": name}
+            yield example

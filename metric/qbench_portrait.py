@@ -1,1 +1,175 @@
-"""Placeholder: the evaluate metric is being written (issue 3)."""
+"""The Q-Bench-Portrait metric for ``evaluate``: a thin adapter over qbench_portrait_lib.scoring.
+
+It declares the input features, turns label ints into names, and calls
+``score_predictions``; all of the scoring lives in plain functions that need no evaluate.
+"""
+
+import datasets
+import evaluate
+
+from qbench_portrait_lib.scoring import score_predictions
+from qbench_portrait_lib.scoring.references import REFERENCE_COLUMNS
+from qbench_portrait_lib.scoring.references import normalize_reference
+
+_CITATION = """\
+@misc{qbench_portrait_2026,
+  title         = {Q-Bench-Portrait},
+  year          = {2026},
+  eprint        = {2601.18346},
+  archivePrefix = {arXiv},
+  url           = {https://arxiv.org/abs/2601.18346}
+}
+"""
+
+_DESCRIPTION = """\
+Scores multimodal LLMs on Q-Bench-Portrait, the portrait quality-perception benchmark.
+Predictions are the raw model responses; the metric reads which options a response
+commits to (deterministically; a response that commits to nothing usable scores 0 and
+counts as a parse failure, never as a random guess) and scores it: exact match for
+single-choice and true/false, exact set match for multiple-choice (select all that apply)
+with Jaccard/precision/recall/F1 beside it, and for open-ended questions an offline proxy
+(agreement on quality terms plus token F1) or, when a judge callable is given, the
+judge's 0/1/2 score halved. It reports the overall score with an image-clustered
+bootstrap interval, per-cell scores with Wilson intervals and chance levels for every
+question type, quality dimension, image source, level and dimension x level, the
+true/false yes-bias, and the parse-failure rate.
+"""
+
+_KWARGS_DESCRIPTION = """
+Args:
+    predictions (`list` of `str` or `None`): the raw model response for each question.
+        `None` and empty responses count as unparsed (stored as the empty string).
+    references (`list` of `dict`): one dict per question with every data-contract column
+        except `image`: id, image_id, question, question_type, options, answer,
+        quality_dimension, image_source, level, attribute, region. The label columns
+        (question_type, quality_dimension, image_source, level) take ClassLabel names or
+        their ints. Extra keys (such as `image`) are ignored.
+    judge (`callable`, optional): a JudgeFn scoring the open-ended items 0-2 (None = failure).
+    return_details (`bool`, defaults to `False`): also return `details`, one dict per item.
+    bootstrap_samples (`int`, defaults to 1000): bootstrap replicates for the overall interval.
+    seed (`int`, defaults to 0): seed of the bootstrap.
+Returns:
+    A flat dict of Python floats: `overall`, `overall_closed`, `overall_ci_low`,
+    `overall_ci_high`, `count`, `parse_failures`, `parse_failure_rate`, `chance`;
+    `{group}/{value}/{score,count,ci_low,ci_high,chance}` for question_type,
+    quality_dimension, image_source, level and quality_dimension_x_level (values
+    `dimension.level`); `multiple_choice/{jaccard,precision,recall,f1}`;
+    `true_false/{balanced_accuracy,true_rate,gold_true_rate}`;
+    `open_ended/{proxy_score,judge_score,judge_failures,judge_failure_rate}`;
+    plus `details` when asked. See the metric card for every key.
+Examples:
+    >>> import evaluate
+    >>> metric = evaluate.load(METRIC_PATH)
+    >>> shared = {"image_id": "img1", "image_source": "natural", "attribute": "blur"}
+    >>> references = [
+    ...     {**shared, "id": "q1", "question": "How sharp is the face?", "question_type": "single_choice",
+    ...      "options": ["Sharp", "Slightly blurry", "Very blurry"], "answer": ["Very blurry"],
+    ...      "quality_dimension": "technical", "level": "global", "region": ""},
+    ...     {**shared, "id": "q2", "question": "The eyes are in focus.", "question_type": "true_false",
+    ...      "options": ["True", "False"], "answer": ["False"],
+    ...      "quality_dimension": "technical", "level": "local", "region": "eyes"},
+    ... ]
+    >>> result = metric.compute(predictions=["The answer is C.", "False"], references=references)
+    >>> result["overall"], result["question_type/true_false/score"], result["parse_failure_rate"]
+    (1.0, 1.0, 0.0)
+
+    A response that commits to nothing scores 0 and counts as a parse failure:
+    >>> result = metric.compute(predictions=["Hard to say.", "False"], references=references)
+    >>> result["overall"], result["parse_failures"], result["chance"]
+    (0.5, 1.0, 0.41666666666666663)
+
+    Label columns may hold ClassLabel ints; details give the per-item verdicts:
+    >>> as_ints = [{**ref, "question_type": 2, "quality_dimension": 0, "image_source": 0, "level": 1}
+    ...            for ref in references[1:]]
+    >>> result = metric.compute(predictions=["True"], references=as_ints, return_details=True)
+    >>> detail = result["details"][0]
+    >>> detail["id"], detail["parsed"], detail["correct"], detail["score"]
+    ('q2', ('True',), ('False',), 0.0)
+"""
+
+_LIST_COLUMNS = ("options", "answer")
+
+
+def _reference_features() -> dict:
+    """Every reference column as a string (lists of strings for options and answer).
+
+    Label columns are declared as strings: evaluate type-checks inputs against the
+    features before encoding them and would reject an int in a string column (and a name
+    in an int column). ``add``/``add_batch`` below turn ClassLabel ints into names first.
+    """
+    return {
+        column: datasets.List(datasets.Value("string"))
+        if column in _LIST_COLUMNS
+        else datasets.Value("string")
+        for column in REFERENCE_COLUMNS
+    }
+
+
+def _as_names(reference, index):
+    """A validated copy of one reference, labels as names, ready for evaluate's features."""
+    record = normalize_reference(reference, index)
+    stored = {column: getattr(record, column) for column in REFERENCE_COLUMNS}
+    for column in _LIST_COLUMNS:
+        stored[column] = list(stored[column])
+    return stored
+
+
+def _as_response(prediction, index, reference):
+    if prediction is not None and not isinstance(prediction, str):
+        raise TypeError(
+            f"prediction {index} (id {reference['id']!r}) must be a string or None, "
+            f"got {type(prediction).__name__} {prediction!r:.80}"
+        )
+    return "" if prediction is None else prediction
+
+
+@evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS_DESCRIPTION)
+class QbenchPortrait(evaluate.Metric):
+    """Q-Bench-Portrait scores, breakdowns and intervals (see ``_KWARGS_DESCRIPTION``)."""
+
+    def _info(self):
+        return evaluate.MetricInfo(
+            description=_DESCRIPTION,
+            citation=_CITATION,
+            inputs_description=_KWARGS_DESCRIPTION,
+            features=datasets.Features(
+                {"predictions": datasets.Value("string"), "references": _reference_features()}
+            ),
+            reference_urls=["https://arxiv.org/abs/2601.18346"],
+        )
+
+    def add_batch(self, *, predictions=None, references=None, **kwargs):
+        """Validate the batch, store labels as names and None responses as "".
+
+        Errors name the record's index in this batch (in ``compute(...)``, in the whole input).
+        """
+        if predictions is not None and references is not None:
+            if len(predictions) != len(references):
+                raise ValueError(
+                    f"expected one prediction per reference: got {len(predictions)} predictions "
+                    f"for {len(references)} references"
+                )
+            references = [_as_names(r, i) for i, r in enumerate(references)]
+            predictions = [
+                _as_response(p, i, r) for i, (p, r) in enumerate(zip(predictions, references, strict=True))
+            ]
+        return super().add_batch(predictions=predictions, references=references, **kwargs)
+
+    def add(self, *, prediction=None, reference=None, **kwargs):
+        """Validate one item like ``add_batch``."""
+        if reference is not None:
+            reference = _as_names(reference, 0)
+            prediction = _as_response(prediction, 0, reference)
+        return super().add(prediction=prediction, reference=reference, **kwargs)
+
+    def _compute(
+        self, predictions, references, judge=None, return_details=False, bootstrap_samples=1000, seed=0
+    ):
+        return score_predictions(
+            predictions,
+            references,
+            judge=judge,
+            return_details=return_details,
+            bootstrap_samples=bootstrap_samples,
+            seed=seed,
+        )

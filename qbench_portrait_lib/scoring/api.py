@@ -1,0 +1,160 @@
+"""The public scoring functions: ``score_predictions`` and the per-item pass behind it.
+
+>>> refs = [
+...     {"id": "q1", "image_id": "i1", "question": "How sharp is the face?", "question_type": "single_choice",
+...      "options": ["Sharp", "Slightly blurry", "Very blurry"], "answer": ["Very blurry"],
+...      "quality_dimension": "technical", "image_source": "natural", "level": "global",
+...      "attribute": "blur", "region": ""},
+...     {"id": "q2", "image_id": "i1", "question": "The eyes are sharp.", "question_type": "true_false",
+...      "options": ["True", "False"], "answer": ["False"], "quality_dimension": "technical",
+...      "image_source": "natural", "level": "local", "attribute": "blur", "region": "eyes"},
+... ]
+>>> result = score_predictions(["C", "I cannot tell."], refs)
+>>> result["overall"], result["parse_failures"], result["question_type/single_choice/score"]
+(0.5, 1.0, 1.0)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from qbench_portrait_lib.scoring.aggregate import aggregate
+from qbench_portrait_lib.scoring.extract import extract_answer
+from qbench_portrait_lib.scoring.intervals import bootstrap_ratio_interval, cluster_totals
+from qbench_portrait_lib.scoring.item_scores import ItemScore, score_closed, score_open
+from qbench_portrait_lib.scoring.judging import JudgeFn, OpenEndedItem, validate_judge_scores
+from qbench_portrait_lib.scoring.open_ended import proxy_score
+from qbench_portrait_lib.scoring.references import Reference, normalize_references
+
+logger = logging.getLogger(__name__)
+
+
+def check_predictions(predictions: Iterable[Any], references: Sequence[Reference]) -> list[str | None]:
+    """One prediction per reference, each a string or None.
+
+    >>> check_predictions(["A"], [])
+    Traceback (most recent call last):
+    ...
+    ValueError: expected one prediction per reference: got 1 predictions for 0 references
+    """
+    if isinstance(predictions, (str, bytes, Mapping)) or not isinstance(predictions, Iterable):
+        raise TypeError(f"predictions must be a list of strings or None, got {type(predictions).__name__}")
+    predictions = list(predictions)  # any iterable: a list, a tuple, a dataset column...
+    if len(predictions) != len(references):
+        raise ValueError(
+            f"expected one prediction per reference: got {len(predictions)} predictions "
+            f"for {len(references)} references"
+        )
+    for index, (prediction, reference) in enumerate(zip(predictions, references, strict=True)):
+        if prediction is not None and not isinstance(prediction, str):
+            raise TypeError(
+                f"prediction {index} (id {reference.id!r}) must be a string or None, "
+                f"got {type(prediction).__name__} {prediction!r:.80}"
+            )
+    return predictions
+
+
+def check_options(bootstrap_samples: int, seed: int) -> None:
+    """The bootstrap settings: non-negative ints."""
+    if isinstance(bootstrap_samples, bool) or not isinstance(bootstrap_samples, int) or bootstrap_samples < 0:
+        raise ValueError(f"bootstrap_samples must be an int >= 0, got {bootstrap_samples!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+
+
+_MEMO_MAX_RESPONSE = 256  # terse responses ("B", "True", "A, C") repeat; long ones rarely do
+
+
+def _memoized_extraction() -> Callable[[str | None, Reference], tuple[str, ...] | None]:
+    """``extract_answer`` for one scoring call, remembering the verdicts on short responses."""
+    memo: dict[tuple[str, tuple[str, ...], str], tuple[str, ...] | None] = {}
+
+    def parse(response: str | None, reference: Reference) -> tuple[str, ...] | None:
+        if response is None or not response.strip():
+            return None
+        if len(response) > _MEMO_MAX_RESPONSE:
+            return extract_answer(response, reference.options, reference.question_type)
+        key = (response, reference.options, reference.question_type)
+        if key not in memo:
+            memo[key] = extract_answer(response, reference.options, reference.question_type)
+        return memo[key]
+
+    return parse
+
+
+def score_items(
+    predictions: Sequence[str | None], references: Sequence[Reference], judge: JudgeFn | None = None
+) -> list[ItemScore]:
+    """Score every item (validated inputs); the judge is called once, on the open-ended items."""
+    parse = _memoized_extraction()
+    items: list[ItemScore | None] = [None] * len(references)
+    open_positions = []
+    for position, (reference, response) in enumerate(zip(references, predictions, strict=True)):
+        if reference.question_type == "open_ended":
+            open_positions.append(position)
+            continue
+        items[position] = score_closed(reference, parse(response, reference))
+    judge_scores: list[float | None] = [None] * len(open_positions)
+    if judge is not None and open_positions:
+        asked = [
+            OpenEndedItem(references[p].id, references[p].question, references[p].answer, predictions[p])
+            for p in open_positions
+        ]
+        judge_scores = validate_judge_scores(judge(asked), len(asked))
+        failures = judge_scores.count(None)
+        if failures:
+            logger.warning(
+                "the judge failed on %d of %d open-ended items: their proxy scores count",
+                failures,
+                len(asked),
+            )
+    for position, judged_score in zip(open_positions, judge_scores, strict=True):
+        reference = references[position]
+        proxy = proxy_score(predictions[position], reference.answer)
+        items[position] = score_open(reference, proxy, judged_score, judged=judge is not None)
+    return [item for item in items if item is not None]
+
+
+def overall_interval(items: Sequence[ItemScore], *, samples: int, seed: int) -> tuple[float, float]:
+    """The image-clustered bootstrap interval of the overall mean score."""
+    scores = np.fromiter((item.score for item in items), dtype=np.float64, count=len(items))
+    sums, counts = cluster_totals([item.image_id for item in items], scores)
+    return bootstrap_ratio_interval(sums, counts, samples=samples, seed=seed)
+
+
+def score_predictions(
+    predictions: Sequence[str | None],
+    references: Sequence[Mapping[str, Any]],
+    *,
+    judge: JudgeFn | None = None,
+    return_details: bool = False,
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Score raw model responses against the references; a flat dict of Python floats.
+
+    Keys are documented in the metric card (metric/README.md). ``bootstrap_samples=0``
+    skips the bootstrap (the overall interval is then NaN). With ``return_details`` the
+    dict also holds ``details``: one record per input, in input order.
+    """
+    check_options(bootstrap_samples, seed)
+    records = normalize_references(references)
+    responses = check_predictions(predictions, records)
+    items = score_items(responses, records, judge)
+    aggregates = aggregate(items, records, judged=judge is not None)
+    low, high = overall_interval(items, samples=bootstrap_samples, seed=seed)
+    result: dict[str, Any] = {
+        "overall": aggregates.pop("overall"),
+        "overall_closed": aggregates.pop("overall_closed"),
+        "overall_ci_low": low,
+        "overall_ci_high": high,
+        **aggregates,
+    }
+    logger.debug("scored %d items: overall %.4f", len(items), result["overall"])
+    if return_details:
+        result["details"] = [item.as_detail() for item in items]
+    return result

@@ -1,0 +1,386 @@
+"""Deterministic answer extraction for the closed formats.
+
+:func:`extract_answer` reads which options a free-form MLLM response commits to. The
+rules are layered; the first layer that finds something decides:
+
+1. the response is prepared (:mod:`.normalize`): reasoning blocks dropped, length bounded,
+   full-width forms folded, markdown marks removed;
+2. a terse response ("B", "(B)", "B.", "**B**", "True") is read directly (a table lookup;
+   tests check that it agrees with the full rules);
+3. explicit answer statements: "Answer: B", "The answer is B", "Final answer: (C)",
+   "I'd go with B", "答案是B", ``\\boxed{B}``, ``{"answer": "B"}``, and for true/false
+   "The statement is not correct". The **last** statement that names something wins,
+   so a chain of thought that ends in "Final answer: C" reads C. A statement introduced
+   by "whether" or "if" is not a commitment;
+4. true/false: a refusal commits to nothing; else a verdict word at the start ("No, ..."),
+   else verdict words that all agree (mixed ones commit to nothing);
+5. choice formats: a response that just repeats every option with its letter commits to
+   nothing; then letters or an option text at the very start ("B. Slightly blurry",
+   "A, C", "AC", "(A)(C)", one letter per line, "Slightly blurry"); then "I think B" /
+   "so B" / "it is B"; a refusal ("I cannot determine...") commits to nothing;
+6. finally the option texts mentioned in the response (word boundaries, longest option
+   first, negated mentions ignored) and "option B"/"(B)" mentions.
+
+A hedge ("A or B"), a letter outside the options, or several options for single-choice
+or true/false commit to nothing (None). Nothing is random; every rule is linear in the
+(bounded) response length.
+
+>>> OPTIONS = ["Sharp", "Slightly blurry", "Very blurry"]
+>>> extract_answer("**B**", OPTIONS, "single_choice")
+('Slightly blurry',)
+>>> extract_answer("I first thought A. Looking again... Final answer: C", OPTIONS, "single_choice")
+('Very blurry',)
+>>> extract_answer("a pretty girl with a blurry face", OPTIONS, "single_choice") is None
+True
+>>> extract_answer("A or B", OPTIONS, "single_choice") is None
+True
+>>> extract_answer('["A", "C"]', OPTIONS, "multiple_choice")
+('Sharp', 'Very blurry')
+>>> extract_answer("Nope, the eyes are not in focus.", ["True", "False"], "true_false")
+('False',)
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Sequence
+from functools import lru_cache
+
+from qbench_portrait_lib.labels import CLOSED_TYPES
+from qbench_portrait_lib.scoring.extract_letters import (
+    HEDGE,
+    HEDGE_WORDS,
+    LETTERS,
+    LIST_SEPARATORS,
+    NONE,
+    OPENERS,
+    Token,
+    parse_letter_list,
+    tokenize,
+)
+from qbench_portrait_lib.scoring.extract_markers import (
+    MEDIUM,
+    REFUSAL,
+    STRONG,
+    TRUE_FALSE_STATEMENT,
+    WEAK,
+    MarkerSet,
+    contains_marker,
+    find_markers,
+)
+from qbench_portrait_lib.scoring.extract_options import OptionTable, is_negated, option_table
+from qbench_portrait_lib.scoring.extract_true_false import read_true_false, true_false_at
+from qbench_portrait_lib.scoring.normalize import normalize_option, prepare_response
+
+__all__ = ["extract_answer", "extract_indices", "read_prepared"]
+
+#: Characters read after an answer marker.
+FRAGMENT_CHARS = 200
+
+# An empty tuple means "commits to nothing"; None means "this layer found nothing".
+_UNUSABLE: tuple[int, ...] = ()
+
+_BRACKETED_LETTER = re.compile(r"[(\[]([A-Z])[)\]]")
+_LEADING_JUNK = re.compile(r"[\s\"'(\[{<#>:\-]*")
+_CONDITIONAL = re.compile(r"\b(?:whether|if)\b[^.\n]{0,60}$")
+_SIMPLE_LETTERS = re.compile(
+    r"(?:(?i:(?:the )?(?:final |correct )?answer(?: is)?):? )?"
+    r"[(\[]?([A-Z])[)\]]?(?:(?:, ?| and )[(\[]?[A-Z][)\]]?){0,25}\.?"
+)
+_TERSE = re.compile(r"[(\[]?([A-Za-z])[)\]]?[.:]?")
+
+_FILLER_WORDS = frozenset(
+    {
+        "is", "are", "was", "were", "be", "would", "should", "will", "must", "probably", "likely",
+        "most", "definitely", "clearly", "therefore", "thus", "so", "then", "here", "option",
+        "options", "choice", "choices", "letter", "letters", "answer", "answers", "the", "final",
+        "my", "to", "this", "question", "with", "go", "choose", "select", "pick",
+        "是", "为", "應", "应", "该", "選", "选", "项", "择", "為", "\n",
+    }
+)  # fmt: skip
+_FILLER_MARKS = frozenset({":", "-", "=", ">", "#", "{", "}", "\\", '"', "'"})
+_LEADING_MARKS = frozenset({'"', "'", ":", "-", "#", ">"})
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _check_arguments(options: Sequence[str], question_type: str) -> OptionTable:
+    """The option table of ``options``, after checking the arguments."""
+    if question_type not in CLOSED_TYPES:
+        raise ValueError(f"question_type must be one of {list(CLOSED_TYPES)}, got {question_type!r}")
+    kind = type(options)
+    if (
+        kind is not tuple
+        and kind is not list
+        and (isinstance(options, str) or not isinstance(options, Sequence))
+    ):
+        raise TypeError(f"options must be a sequence of strings, got {kind.__name__}")
+    texts = options if kind is tuple else tuple(options)
+    try:
+        return _checked_table(texts, question_type)
+    except TypeError:  # unhashable items
+        raise ValueError(f"options must be 1 to 26 strings, got {texts!r}") from None
+
+
+@lru_cache(maxsize=4096)
+def _checked_table(texts: tuple[str, ...], question_type: str) -> OptionTable:
+    if not 1 <= len(texts) <= 26 or not all(isinstance(t, str) for t in texts):
+        raise ValueError(f"options must be 1 to 26 strings, got {texts!r}")
+    normalized = [normalize_option(t) for t in texts]
+    if len(set(normalized)) != len(normalized) or "" in normalized:
+        raise ValueError(f"options must be distinct and non-empty, got {texts!r}")
+    if question_type == "true_false" and sorted(normalized) != ["false", "true"]:
+        raise ValueError(f"true_false options must be 'True' and 'False', got {texts!r}")
+    return option_table(texts)
+
+
+def _lower(text: str) -> str:
+    """Lower-case without changing the length (positions must stay valid)."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else "".join(c.lower()[:1] or c for c in text)
+
+
+class _Reader:
+    """One response and one option list: the layers of the module docstring."""
+
+    def __init__(self, text: str, table: OptionTable, question_type: str):
+        self.text = text
+        self.lowered = _lower(text)
+        self.table = table
+        self.question_type = question_type
+        self.n_options = len(table.texts)
+
+    def skip_option_text(self, position: int) -> int:
+        found = self.table.option_at(self.lowered, position)
+        return position if found is None else found[1]
+
+    def true_false(self, polarity: bool | None) -> tuple[int, ...] | None:
+        if polarity is None:
+            return None
+        return (self.table.normalized.index("true" if polarity else "false"),)
+
+    def statement(
+        self, position: int, fillers: bool = True, end: int | None = None
+    ) -> tuple[int, ...] | None:
+        """What the text right after ``position`` (up to ``end``) commits to (None: nothing readable)."""
+        stop = position + FRAGMENT_CHARS if end is None else min(end, position + FRAGMENT_CHARS)
+        tokens = tokenize(self.text, position, stop)
+        i, n = 0, len(tokens)
+        if fillers:
+            while i < n and (tokens[i][0].lower() in _FILLER_WORDS or tokens[i][0] in _FILLER_MARKS):
+                i += 1
+        else:
+            while i < n and tokens[i][0] in _LEADING_MARKS:
+                i += 1
+        if i >= n:
+            return None
+        if self.question_type == "true_false":
+            j = i
+            while j < len(tokens) and tokens[j][0] in OPENERS:
+                j += 1
+            return self.true_false(true_false_at(self.lowered, tokens[j][1])) if j < len(tokens) else None
+        letters = parse_letter_list(tokens, i, self.text, self.n_options, self.skip_option_text)
+        if letters.status == LETTERS:
+            return letters.indices
+        if letters.status != NONE:
+            return _UNUSABLE
+        return self._option_texts(tokens, i, OPENERS | _ARTICLES if fillers else OPENERS)
+
+    def leading(self) -> tuple[int, ...] | None:
+        """Letters or option texts at the very start ("B. ...", "A, C", "Slightly blurry")."""
+        start = _LEADING_JUNK.match(self.text).end()
+        if start >= len(self.text):
+            return None
+        first, second = self.text[start], self.text[start + 1 : start + 2]
+        letter_like = first.isascii() and first.isalpha() and not (second.isalpha() and second.islower())
+        if not letter_like and self.table.option_at(self.lowered, start) is None:
+            return None  # cheap exit for ordinary sentences
+        return self.statement(0, fillers=False)
+
+    def _option_texts(self, tokens: list[Token], i: int, openers: frozenset[str]) -> tuple[int, ...] | None:
+        """Option texts listed from token ``i`` on ("Slightly blurry", "eyes and hair")."""
+        found: list[int] = []
+        while True:
+            while i < len(tokens) and tokens[i][0].lower() in openers:
+                i += 1
+            match = self.table.option_at(self.lowered, tokens[i][1]) if i < len(tokens) else None
+            if match is None:
+                break
+            found.append(match[0])
+            while i < len(tokens) and tokens[i][1] < match[1]:
+                i += 1
+            if _BRACKETED_LETTER.match(self.text, tokens[i][1] if i < len(tokens) else len(self.text)):
+                i += 3  # "Eyes (A), Background (C)": the label repeats the text
+            while i < len(tokens) and tokens[i][0] in (")", "]", '"', "'", "."):
+                i += 1
+            word = tokens[i][0].lower() if i < len(tokens) else ""
+            if word in HEDGE_WORDS:
+                return _UNUSABLE
+            if word not in LIST_SEPARATORS:
+                break
+            while i < len(tokens) and tokens[i][0].lower() in LIST_SEPARATORS:
+                i += 1
+        return tuple(sorted(set(found))) if found else None
+
+    def last_statement(self, markers: MarkerSet) -> tuple[int, ...] | None:
+        """The last statement introduced by one of ``markers`` that names something.
+
+        A statement is read up to the next one, so the total work stays linear.
+        """
+        end = len(self.text)
+        for start, marker_end in reversed(find_markers(self.lowered, markers)):
+            if not _CONDITIONAL.search(self.lowered, max(0, start - 60), start):
+                verdict = self.statement(marker_end, end=end)
+                if verdict is not None:
+                    return verdict
+            end = start
+        return None
+
+    def mentions(self) -> tuple[int, ...]:
+        """Options named anywhere: option texts, "option B", "(B)"; hedges give ()."""
+        found = set(self.table.mentioned(self.lowered))
+        for start, end in find_markers(self.lowered, WEAK):
+            tokens = tokenize(self.text, end, end + 40)
+            letters = parse_letter_list(tokens, 0, self.text, self.n_options)
+            if letters.status == HEDGE:
+                return _UNUSABLE
+            if letters.status == LETTERS and not is_negated(self.lowered, start, end + 2):
+                found.update(letters.indices)
+        brackets = _BRACKETED_LETTER.finditer(self.text) if "(" in self.text or "[" in self.text else ()
+        for match in brackets:
+            index = ord(match.group(1)) - 65
+            if index < self.n_options and not is_negated(self.lowered, match.start(), match.end()):
+                found.add(index)
+        return tuple(sorted(found))
+
+    def read(self) -> tuple[int, ...]:
+        verdict = self.last_statement(STRONG)
+        if verdict is None and self.question_type == "true_false":
+            verdict = self.last_statement(TRUE_FALSE_STATEMENT)
+            if verdict is None and not contains_marker(self.lowered, REFUSAL):
+                verdict = self.true_false(read_true_false(self.text))
+        if verdict is not None or self.question_type == "true_false":
+            return verdict or _UNUSABLE
+        if self.table.is_echo(self.lowered):
+            return _UNUSABLE
+        verdict = self.leading()
+        if verdict is not None:
+            return verdict
+        if contains_marker(self.lowered, REFUSAL):
+            return _UNUSABLE
+        verdict = self.last_statement(MEDIUM)
+        return verdict if verdict is not None else self.mentions()
+
+
+#: Exact one-letter responses ("B", "(b)", "**B**") and their option index.
+TERSE_LETTERS: dict[str, int] = {
+    form.format(letter): ord(letter.upper()) - 65
+    for letter in string.ascii_letters
+    for form in ("{}", "{}.", "{})", "({})", "[{}]", "**{}**", "{}:", "({}).")
+}
+#: Exact one-word true/false responses and their verdict.
+TERSE_TRUE_FALSE: dict[str, bool] = {
+    form.format(word): word.lower() == "true"
+    for word in ("True", "False", "true", "false", "TRUE", "FALSE")
+    for form in ("{}", "{}.", "**{}**")
+}
+
+
+def _terse(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
+    """Fast path for one-token answers ("B", "(B)", "b.", "True"); None for anything else.
+
+    It gives what the full reader gives (tests/test_extract_properties.py checks this).
+    """
+    if question_type == "true_false":
+        word = text.lower().rstrip(".!")
+        return (table.normalized.index(word),) if word in ("true", "false") else None
+    match = _TERSE.fullmatch(text)
+    if match is None:
+        return None
+    index = ord(match.group(1).upper()) - 65
+    return (index,) if index < len(table.texts) else _UNUSABLE
+
+
+def read_prepared(text: str, options: Sequence[str], question_type: str) -> tuple[int, ...]:
+    """The full layered reader on an already prepared text, without any fast path.
+
+    Tests use it to check that the fast paths agree with the rules they shortcut.
+
+    >>> read_prepared("(B)", ["Low", "High"], "single_choice")
+    (1,)
+    """
+    table = _check_arguments(options, question_type)
+    indices = _Reader(text, table, question_type).read() if text else _UNUSABLE
+    return _UNUSABLE if len(indices) > 1 and question_type != "multiple_choice" else indices
+
+
+def _simple_letters(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
+    """Fast path for "The answer is B.", "Answer: A, C", "A and C"; None for anything else.
+
+    It gives what the full reader gives (tests/test_extract_properties.py checks this).
+    """
+    if question_type == "true_false" or len(text) > 80 or not text.isascii():
+        return None
+    match = _SIMPLE_LETTERS.fullmatch(text)
+    if match is None:
+        return None
+    indices = sorted({ord(c) - 65 for c in text[match.start(1) :] if c.isupper()})
+    return tuple(indices) if indices[-1] < len(table.texts) else _UNUSABLE
+
+
+def _indices(response: str, table: OptionTable, question_type: str) -> tuple[int, ...]:
+    if type(response) is not str and not isinstance(response, str):
+        raise TypeError(f"response must be a string or None, got {type(response).__name__}")
+    text = prepare_response(response)
+    if not text:
+        return _UNUSABLE
+    indices = _terse(text, table, question_type) if len(text) <= 6 else None
+    if indices is None:
+        indices = _simple_letters(text, table, question_type)
+    if indices is None:
+        indices = _Reader(text, table, question_type).read()
+    if len(indices) > 1 and question_type != "multiple_choice":
+        return _UNUSABLE
+    return indices
+
+
+def extract_indices(response: str, options: Sequence[str], question_type: str) -> tuple[int, ...]:
+    """Indices (sorted) of the options ``response`` commits to; () when none.
+
+    >>> extract_indices("Answer: A and C", ["Eyes", "Hair", "Background"], "multiple_choice")
+    (0, 2)
+    """
+    return _indices(response, _check_arguments(options, question_type), question_type)
+
+
+def extract_answer(
+    response: str | None, options: Sequence[str], question_type: str
+) -> tuple[str, ...] | None:
+    """The option texts ``response`` commits to, in option order; None when it commits to nothing.
+
+    ``question_type`` is ``single_choice``, ``multiple_choice`` or ``true_false`` (whose
+    options are "True" and "False"). Raises ValueError/TypeError only for bad ``options``,
+    ``question_type`` or a response that is neither a string nor None.
+
+    >>> extract_answer("答案是Ｂ", ["Low", "High"], "single_choice")
+    ('High',)
+    >>> extract_answer(None, ["Low", "High"], "single_choice") is None
+    True
+    """
+    table = _check_arguments(options, question_type)
+    if response is None:
+        return None
+    if type(response) is str:  # fast path: the most common responses, looked up
+        if question_type == "true_false":
+            polarity = TERSE_TRUE_FALSE.get(response)
+            if polarity is not None:
+                return (table.texts[table.normalized.index("true" if polarity else "false")],)
+        else:
+            index = TERSE_LETTERS.get(response)
+            if index is not None:
+                return (table.texts[index],) if index < len(table.texts) else None
+    indices = _indices(response, table, question_type)
+    if not indices:
+        return None
+    texts = table.texts
+    return (texts[indices[0]],) if len(indices) == 1 else tuple(texts[i] for i in indices)

@@ -1,0 +1,125 @@
+"""Finding option texts inside a response ("slightly blurry", longest option first).
+
+An :class:`OptionTable` is built once per option list (cached) and matches option
+texts case-insensitively on word boundaries; where options overlap the longest wins
+("Very low" hides the "Low" inside it). Mentions right after a negation ("not sharp",
+"rather than sharp") or right before one ("Sharp is wrong") do not count.
+
+>>> table = option_table(("Low", "Medium", "Very low"))
+>>> table.mentioned("the exposure is very low, not medium.")
+(2,)
+>>> table.option_at("low. the rest", 0)
+(0, 3)
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from qbench_portrait_lib.scoring.normalize import normalize_option
+
+# Words that negate the mention right after them (possibly across one intensifier).
+_NEGATORS = frozenset({"not", "no", "nor", "neither", "never", "without", "except", "cannot"})
+_NEGATING_PAIRS = frozenset({("rather", "than"), ("instead", "of")})
+_INTENSIFIERS = frozenset(
+    {"very", "too", "so", "quite", "really", "particularly", "exactly", "the", "a", "an"}
+)
+# Matched right after a mention.
+_NEGATED_AFTER = re.compile(
+    r"[\s:)\]\-]{0,4}(?:(?:is|seems|appears|looks|would be) (?:not\b|incorrect|wrong|unlikely)"
+    r"|incorrect|wrong|ruled out|eliminated|excluded)"
+)
+_LOOKBEHIND = 30
+
+
+def is_negated(lowered: str, start: int, end: int) -> bool:
+    """True when the mention ``lowered[start:end]`` is negated by its neighbours.
+
+    >>> is_negated("the face is not sharp", 16, 21), is_negated("sharp is wrong", 0, 5)
+    (True, True)
+    """
+    words = lowered[max(0, start - _LOOKBEHIND) : start].split()
+    if words and words[-1] in _INTENSIFIERS:
+        words.pop()
+    if words:
+        last = words[-1]
+        if last in _NEGATORS or last.endswith("n't"):
+            return True
+        if len(words) > 1 and (words[-2], last) in _NEGATING_PAIRS:
+            return True
+    return _NEGATED_AFTER.match(lowered, end) is not None
+
+
+class OptionTable:
+    """Normalised option texts and the matchers built from them (cheap to build)."""
+
+    __slots__ = ("longest_first", "normalized", "texts")
+
+    def __init__(self, texts: tuple[str, ...]):
+        self.texts = texts
+        self.normalized = tuple(normalize_option(text) for text in texts)
+        self.longest_first = tuple(sorted(range(len(texts)), key=lambda i: (-len(self.normalized[i]), i)))
+
+    def __repr__(self) -> str:
+        return f"OptionTable({self.texts!r})"
+
+    def option_at(self, lowered: str, position: int) -> tuple[int, int] | None:
+        """(option index, end) of the longest option text starting at ``position``."""
+        for i in self.longest_first:
+            text = self.normalized[i]
+            end = position + len(text)
+            if text and lowered.startswith(text, position) and not lowered[end : end + 1].isalnum():
+                return i, end
+        return None
+
+    def mentions(self, lowered: str) -> list[tuple[int, int, int]]:
+        """(start, end, index) of the option texts in ``lowered``: leftmost first, and where
+        mentions overlap the longest wins (like a regex alternation sorted longest first)."""
+        candidates = []
+        for i in self.longest_first:
+            text = self.normalized[i]
+            position = lowered.find(text) if text else -1
+            while position >= 0:
+                end = position + len(text)
+                if (
+                    not (position and lowered[position - 1].isalnum())
+                    and not lowered[end : end + 1].isalnum()
+                ):
+                    candidates.append((position, -len(text), end, i))
+                position = lowered.find(text, position + 1)
+        candidates.sort()
+        kept, last_end = [], 0
+        for start, _, end, i in candidates:
+            if start >= last_end:
+                kept.append((start, end, i))
+                last_end = end
+        return kept
+
+    def mentioned(self, lowered: str) -> tuple[int, ...]:
+        """Indices of the options mentioned (and not negated) in ``lowered``, sorted."""
+        found = {i for start, end, i in self.mentions(lowered) if not is_negated(lowered, start, end)}
+        return tuple(sorted(found))
+
+    def is_echo(self, lowered: str) -> bool:
+        """True when the response lists every option with its letter ("A. Sharp B. ...")."""
+        if len(self.texts) < 2 or not all(text in lowered for text in self.normalized):
+            return False
+        return all(pattern.search(lowered) for pattern in _echo_patterns(self.normalized))
+
+
+@lru_cache(maxsize=256)
+def _echo_patterns(normalized: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """ "A. text" / "(a) text" for every option (compiled only when an echo is possible)."""
+    return tuple(
+        re.compile(
+            rf"(?:\({chr(97 + i)}\)|(?<![a-z0-9]){chr(97 + i)}[.):])[ \t]{{0,3}}{re.escape(text)}(?![a-z0-9])"
+        )
+        for i, text in enumerate(normalized)
+    )
+
+
+@lru_cache(maxsize=4096)
+def option_table(options: tuple[str, ...]) -> OptionTable:
+    """The cached :class:`OptionTable` of an option list."""
+    return OptionTable(options)

@@ -1,0 +1,119 @@
+"""Score one item: exact match for the closed formats, proxy or judge for open-ended.
+
+>>> from qbench_portrait_lib.scoring.references import normalize_reference
+>>> ref = normalize_reference({"id": "q1", "image_id": "i1", "question": "Which are blurred?",
+...     "question_type": "multiple_choice", "options": ["Eyes", "Hair", "Mouth"],
+...     "answer": ["Eyes", "Hair"], "quality_dimension": "technical", "image_source": "natural",
+...     "level": "local", "attribute": "blur", "region": "face"}, index=0)
+>>> item = score_closed(ref, ("Eyes",))
+>>> item.score, item.precision, item.recall, round(item.f1, 3), item.jaccard
+(0.0, 1.0, 0.5, 0.667, 0.5)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+from qbench_portrait_lib.scoring.references import Reference
+
+
+class ItemScore(NamedTuple):
+    """The score of one question and how it was reached (see ``as_detail``; a tuple: cheap to build)."""
+
+    id: str
+    question_type: str
+    image_id: str
+    parsed: tuple[str, ...] | None  # closed formats: the options the response commits to
+    correct: tuple[str, ...]  # closed: the correct options; open_ended: the reference answers
+    score: float  # in [0, 1]
+    parse_failed: bool  # closed formats only: the response committed to nothing usable
+    score_source: str  # "exact", "proxy" or "judge"
+    chance: float | None  # expected score of a uniform random guess; None for open_ended
+    jaccard: float | None = None  # multiple_choice partial credit
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+    proxy_score: float | None = None  # open_ended
+    judge_score: float | None = None  # open_ended: the judge's score / 2
+    judge_failed: bool = False
+
+    def as_detail(self) -> dict[str, Any]:
+        """The per-item ``details`` record (plain Python values)."""
+        return self._asdict()
+
+
+def chance_score(question_type: str, option_count: int) -> float | None:
+    """Expected exact-match score of guessing uniformly among the valid answers.
+
+    >>> chance_score("single_choice", 4), chance_score("multiple_choice", 3), chance_score("open_ended", 0)
+    (0.25, 0.14285714285714285, None)
+    """
+    if question_type in ("single_choice", "true_false"):
+        return 1.0 / option_count
+    if question_type == "multiple_choice":
+        return 1.0 / (2**option_count - 1)  # any non-empty subset
+    return None
+
+
+def _set_overlap(
+    parsed: tuple[str, ...] | None, correct: tuple[str, ...]
+) -> tuple[float, float, float, float]:
+    """Jaccard, precision, recall and F1 of a selected set against the correct set."""
+    chosen = set(parsed or ())
+    gold = set(correct)
+    hits = len(chosen & gold)
+    if hits == 0:
+        return 0.0, 0.0, 0.0, 0.0
+    precision, recall = hits / len(chosen), hits / len(gold)
+    return hits / len(chosen | gold), precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def score_closed(reference: Reference, parsed: tuple[str, ...] | None) -> ItemScore:
+    """Score a closed-format item from the options its response committed to."""
+    exact = parsed is not None and set(parsed) == set(reference.answer)
+    partial: dict[str, float] = {}
+    if reference.question_type == "multiple_choice":
+        jaccard, precision, recall, f1 = _set_overlap(parsed, reference.answer)
+        partial = {"jaccard": jaccard, "precision": precision, "recall": recall, "f1": f1}
+    return ItemScore(
+        id=reference.id,
+        question_type=reference.question_type,
+        image_id=reference.image_id,
+        parsed=parsed,
+        correct=reference.answer,
+        score=1.0 if exact else 0.0,
+        parse_failed=parsed is None,
+        score_source="exact",
+        chance=chance_score(reference.question_type, len(reference.options)),
+        **partial,
+    )
+
+
+def score_open(reference: Reference, proxy: float, judge_raw: float | None, judged: bool) -> ItemScore:
+    """Score an open-ended item: the judge's score / 2 when it gave one, else the proxy.
+
+    ``judged`` says a judge was asked; ``judge_raw`` is its score in [0, 2] or None (failure).
+
+    >>> from qbench_portrait_lib.scoring.references import Reference
+    >>> ref = Reference("q2", "i1", "Describe the blur.", "open_ended", (), ("Blurred hair.",),
+    ...                 "technical", "natural", "local", "blur", "hair")
+    >>> score_open(ref, proxy=0.4, judge_raw=None, judged=True).score_source
+    'proxy'
+    """
+    judge_score = None if judge_raw is None or math.isnan(judge_raw) else judge_raw / 2
+    use_judge = judge_score is not None
+    return ItemScore(
+        id=reference.id,
+        question_type=reference.question_type,
+        image_id=reference.image_id,
+        parsed=None,
+        correct=reference.answer,
+        score=judge_score if use_judge else proxy,
+        parse_failed=False,
+        score_source="judge" if use_judge else "proxy",
+        chance=None,
+        proxy_score=proxy,
+        judge_score=judge_score,
+        judge_failed=judged and not use_judge,
+    )

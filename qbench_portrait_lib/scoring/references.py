@@ -1,0 +1,158 @@
+"""Validate the references the scorer receives and turn them into typed records.
+
+A reference is a mapping with every contract column except ``image`` (extra keys, the
+image among them, are ignored). Label columns may hold ClassLabel names or their ints.
+Every error names the record index and id, what was expected and what was received.
+
+>>> ref = normalize_reference({
+...     "id": "q1", "image_id": "img1", "question": "Is the face sharp?",
+...     "question_type": 2, "options": ["True", "False"], "answer": ["True"],
+...     "quality_dimension": "technical", "image_source": 0, "level": "global",
+...     "attribute": "blur", "region": ""}, index=0)
+>>> ref.question_type, ref.image_source, ref.answer
+('true_false', 'natural', ('True',))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from qbench_portrait_lib.labels import COLUMNS, LABEL_COLUMNS, TRUE_FALSE_OPTIONS
+
+#: The columns a reference must carry: the contract without the image.
+REFERENCE_COLUMNS: tuple[str, ...] = tuple(column for column in COLUMNS if column != "image")
+
+_STRING_COLUMNS = ("id", "image_id", "question", "attribute", "region")
+_LIST_COLUMNS = ("options", "answer")
+
+
+class Reference(NamedTuple):
+    """One question's reference, labels as ClassLabel names (a tuple: cheap to build)."""
+
+    id: str
+    image_id: str
+    question: str
+    question_type: str
+    options: tuple[str, ...]
+    answer: tuple[str, ...]
+    quality_dimension: str
+    image_source: str
+    level: str
+    attribute: str
+    region: str
+
+
+def label_name(column: str, value: Any, where: str = "") -> str:
+    """The ClassLabel name of ``value`` (a name or its int) in a label column.
+
+    >>> label_name("level", 1)
+    'local'
+    >>> label_name("level", "regional", where="reference 4 (id 'q9')")
+    Traceback (most recent call last):
+    ...
+    ValueError: reference 4 (id 'q9'): level must be one of ['global', 'local'] or an int in 0..1, \
+got 'regional'
+    """
+    names = LABEL_COLUMNS[column]
+    if value.__class__ is str and value in names:  # the common case, kept cheap
+        return value
+    # numpy ints and other integral types are accepted; bools are not labels
+    if not isinstance(value, (bool, str, float)) and hasattr(value, "__index__"):
+        index = value.__index__()
+        if 0 <= index < len(names):
+            return names[index]
+    prefix = f"{where}: " if where else ""
+    expected = f"one of {list(names)} or an int in 0..{len(names) - 1}"
+    raise ValueError(f"{prefix}{column} must be {expected}, got {value!r}")
+
+
+def _string_list(value: Any, column: str, where: str) -> tuple[str, ...]:
+    if (
+        value.__class__ is not list
+        and value.__class__ is not tuple
+        and (isinstance(value, (str, bytes)) or not isinstance(value, Sequence))
+    ):
+        raise TypeError(
+            f"{where}: {column} must be a list of strings, got {type(value).__name__} {value!r:.80}"
+        )
+    items = tuple(value)
+    for item in items:
+        if item.__class__ is not str and not isinstance(item, str):
+            raise TypeError(f"{where}: {column} must be a list of strings, got an item {item!r:.80}")
+    return items
+
+
+def _check_answer(question_type: str, options: tuple[str, ...], answer: tuple[str, ...], where: str) -> None:
+    if question_type == "open_ended":
+        if not answer:
+            raise ValueError(f"{where}: an open_ended question needs at least one reference answer, got []")
+        return
+    if question_type == "true_false" and options != TRUE_FALSE_OPTIONS:
+        raise ValueError(
+            f"{where}: true_false options must be {list(TRUE_FALSE_OPTIONS)}, got {list(options)}"
+        )
+    if not options:
+        raise ValueError(f"{where}: a {question_type} question needs options, got []")
+    if len(set(options)) != len(options):
+        raise ValueError(f"{where}: options must be distinct, got {list(options)}")
+    outside = [text for text in answer if text not in options]
+    if outside:
+        raise ValueError(f"{where}: every answer must be one of the options {list(options)}, got {outside}")
+    if question_type in ("single_choice", "true_false") and len(answer) != 1:
+        raise ValueError(f"{where}: a {question_type} question needs exactly 1 answer, got {list(answer)}")
+    if not answer:
+        raise ValueError(f"{where}: a multiple_choice question needs at least 1 answer, got []")
+
+
+def normalize_reference(record: Any, index: int) -> Reference:
+    """Validate one reference (``index`` is its position, used in errors)."""
+    if record.__class__ is not dict and not isinstance(record, Mapping):
+        raise TypeError(
+            f"reference {index}: expected a mapping of the contract columns, got {type(record).__name__}"
+        )
+    where = f"reference {index} (id {record.get('id')!r})"
+    missing = [column for column in REFERENCE_COLUMNS if column not in record]
+    if missing:
+        raise ValueError(f"{where}: missing column(s) {missing}; a reference needs {list(REFERENCE_COLUMNS)}")
+    for column in _STRING_COLUMNS:
+        if record[column].__class__ is not str and not isinstance(record[column], str):
+            raise TypeError(f"{where}: {column} must be a string, got {record[column]!r:.80}")
+    labels = {column: label_name(column, record[column], where) for column in LABEL_COLUMNS}
+    options = _string_list(record["options"], "options", where)
+    answer = _string_list(record["answer"], "answer", where)
+    _check_answer(labels["question_type"], options, answer, where)
+    if labels["question_type"] != "open_ended":
+        answer = tuple(text for text in options if text in answer)  # option order, no duplicates
+    return Reference(
+        id=record["id"],
+        image_id=record["image_id"],
+        question=record["question"],
+        options=options,
+        answer=answer,
+        attribute=record["attribute"],
+        region=record["region"],
+        **labels,
+    )
+
+
+def normalize_references(references: Sequence[Any]) -> list[Reference]:
+    """Validate every reference; ids must be unique.
+
+    >>> normalize_references([{"id": "q1"}])
+    Traceback (most recent call last):
+    ...
+    ValueError: reference 0 (id 'q1'): missing column(s) ['image_id', 'question', 'question_type', \
+'options', 'answer', 'quality_dimension', 'image_source', 'level', 'attribute', 'region']; a reference \
+needs ['id', 'image_id', 'question', 'question_type', 'options', 'answer', 'quality_dimension', \
+'image_source', 'level', 'attribute', 'region']
+    """
+    records = [normalize_reference(record, index) for index, record in enumerate(references)]
+    seen: dict[str, int] = {}
+    for index, record in enumerate(records):
+        if record.id in seen:
+            raise ValueError(
+                f"reference {index}: id {record.id!r} already used by reference {seen[record.id]}"
+            )
+        seen[record.id] = index
+    return records

@@ -1,0 +1,212 @@
+"""Known answers: realistic MLLM responses and the options they commit to.
+
+Each row is (response, options, question_type, expected); expected is the tuple of
+option texts, or None when the response commits to nothing usable.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from qbench_portrait_lib.scoring.extract import extract_answer
+
+SHARPNESS = ("Sharp", "Slightly blurry", "Very blurry")
+EXPOSURE = ("Very low", "Low", "Medium", "High")
+REGIONS = ("Eyes", "Hair", "Background", "Mouth")
+TRUE_FALSE = ("True", "False")
+# Ten options: the letter I names "Hand malformation".
+DEFECTS = (
+    "Blur",
+    "Noise",
+    "Overexposure",
+    "Underexposure",
+    "Color cast",
+    "JPEG artifacts",
+    "Banding",
+    "Moire",
+    "Hand malformation",
+    "Extra fingers",
+)
+
+SC, MC, TF = "single_choice", "multiple_choice", "true_false"
+
+COT_OPTIONS = (
+    "Let's analyze the image step by step.\n1. The eyes: slightly soft.\n"
+    "2. The hair: fine strands are smeared.\nConsidering the options:\n"
+    "A. Sharp - no\nB. Slightly blurry - yes\nC. Very blurry - no\n\nTherefore, the answer is B."
+)
+
+KNOWN_ANSWERS = [
+    # --- single choice: bare letters and markup
+    ("B", SHARPNESS, SC, ("Slightly blurry",)),
+    ("B.", SHARPNESS, SC, ("Slightly blurry",)),
+    ("B)", SHARPNESS, SC, ("Slightly blurry",)),
+    ("(B)", SHARPNESS, SC, ("Slightly blurry",)),
+    ("[B]", SHARPNESS, SC, ("Slightly blurry",)),
+    ("**B**", SHARPNESS, SC, ("Slightly blurry",)),
+    ("**B. Slightly blurry**", SHARPNESS, SC, ("Slightly blurry",)),
+    ("Ｃ", SHARPNESS, SC, ("Very blurry",)),
+    ("（Ｂ）", SHARPNESS, SC, ("Slightly blurry",)),
+    (
+        "B\n\nThe subject's face shows mild softness, likely from camera shake.",
+        SHARPNESS,
+        SC,
+        ("Slightly blurry",),
+    ),
+    ("B is correct.", SHARPNESS, SC, ("Slightly blurry",)),
+    # --- the letter A versus the article "a"
+    ("A", SHARPNESS, SC, ("Sharp",)),
+    ("A.", SHARPNESS, SC, ("Sharp",)),
+    ("(A)", SHARPNESS, SC, ("Sharp",)),
+    ("Answer: A", SHARPNESS, SC, ("Sharp",)),
+    ("a pretty girl with a blurry face", SHARPNESS, SC, None),
+    ("A slight blur is visible around the eyes, so the answer is B.", SHARPNESS, SC, ("Slightly blurry",)),
+    ("Answer: A slight blur is present, so B.", SHARPNESS, SC, ("Slightly blurry",)),
+    # --- answer statements
+    ("Answer: B", SHARPNESS, SC, ("Slightly blurry",)),
+    ("The answer is B.", SHARPNESS, SC, ("Slightly blurry",)),
+    ("The answer is (C) Very blurry.", SHARPNESS, SC, ("Very blurry",)),
+    ("Option B", SHARPNESS, SC, ("Slightly blurry",)),
+    ("The correct option is B: Slightly blurry.", SHARPNESS, SC, ("Slightly blurry",)),
+    ("The best answer is B) Slightly blurry", SHARPNESS, SC, ("Slightly blurry",)),
+    ("I'd go with C.", SHARPNESS, SC, ("Very blurry",)),
+    ("Answer: b", SHARPNESS, SC, ("Slightly blurry",)),
+    ("I think the answer is B because the edges are soft.", SHARPNESS, SC, ("Slightly blurry",)),
+    ("### Final Answer\n\n**(C)**", SHARPNESS, SC, ("Very blurry",)),
+    ("The answer is: **Option C - Very blurry**", SHARPNESS, SC, ("Very blurry",)),
+    ("The face is very blurry, so C.", SHARPNESS, SC, ("Very blurry",)),
+    ("答案是B", SHARPNESS, SC, ("Slightly blurry",)),
+    ("答案：Ｂ", SHARPNESS, SC, ("Slightly blurry",)),
+    ("答案是（Ｃ）", SHARPNESS, SC, ("Very blurry",)),
+    ("答案：C。因为整张图片都很模糊。", SHARPNESS, SC, ("Very blurry",)),
+    ("我选B。", SHARPNESS, SC, ("Slightly blurry",)),
+    ("\\boxed{B}", SHARPNESS, SC, ("Slightly blurry",)),
+    ("The final result is $\\boxed{\\text{C}}$.", SHARPNESS, SC, ("Very blurry",)),
+    ('{"answer": "B"}', SHARPNESS, SC, ("Slightly blurry",)),
+    ('```json\n{"answer": "C", "reason": "motion blur"}\n```', SHARPNESS, SC, ("Very blurry",)),
+    ('{"answer": "Slightly blurry"}', SHARPNESS, SC, ("Slightly blurry",)),
+    # --- reasoning blocks and the last statement
+    ("<think>The face seems sharp, so A.</think>\nC", SHARPNESS, SC, ("Very blurry",)),
+    ("<think>The face seems sharp, so A. But the eyes", SHARPNESS, SC, None),
+    (
+        "I first thought A. Looking at the eyes again, they are soft. Final answer: C",
+        SHARPNESS,
+        SC,
+        ("Very blurry",),
+    ),
+    (COT_OPTIONS, SHARPNESS, SC, ("Slightly blurry",)),
+    ("Answer: A. Wait, the hair is smeared. Corrected answer: B", SHARPNESS, SC, ("Slightly blurry",)),
+    # --- option texts
+    ("Slightly blurry", SHARPNESS, SC, ("Slightly blurry",)),
+    ("The face in the photo looks slightly blurry overall.", SHARPNESS, SC, ("Slightly blurry",)),
+    (
+        "Based on the image, the face is not sharp; it is slightly blurry.",
+        SHARPNESS,
+        SC,
+        ("Slightly blurry",),
+    ),
+    ("Very low", EXPOSURE, SC, ("Very low",)),
+    ("The exposure level is very low.", EXPOSURE, SC, ("Very low",)),
+    ("Low", EXPOSURE, SC, ("Low",)),
+    ("The exposure is low, not very low.", EXPOSURE, SC, ("Low",)),
+    # --- commits to nothing
+    ("A or B", SHARPNESS, SC, None),
+    ("It is either A or B.", SHARPNESS, SC, None),
+    ("Answer: A or B", SHARPNESS, SC, None),
+    ("A. Sharp\nB. Slightly blurry\nC. Very blurry", SHARPNESS, SC, None),
+    ("I cannot determine the sharpness from this image.", SHARPNESS, SC, None),
+    ("", SHARPNESS, SC, None),
+    ("   \n ", SHARPNESS, SC, None),
+    (None, SHARPNESS, SC, None),
+    ("E", SHARPNESS, SC, None),
+    ("The answer is D.", SHARPNESS, SC, None),
+    ("A, C", SHARPNESS, SC, None),
+    (
+        "The image shows a portrait of a woman. The lighting is soft and the background is dark.",
+        SHARPNESS,
+        SC,
+        None,
+    ),
+    ("Sharp or slightly blurry, hard to say.", SHARPNESS, SC, None),
+    # --- the letter I with ten options
+    ("I", DEFECTS, SC, ("Hand malformation",)),
+    ("I.", DEFECTS, SC, ("Hand malformation",)),
+    ("I think the answer is I.", DEFECTS, SC, ("Hand malformation",)),
+    ("I see noise in the background.", DEFECTS, SC, ("Noise",)),
+    ("I", SHARPNESS, SC, None),
+    # --- multiple choice
+    ("A, C", REGIONS, MC, ("Eyes", "Background")),
+    ("A and C", REGIONS, MC, ("Eyes", "Background")),
+    ("AC", REGIONS, MC, ("Eyes", "Background")),
+    ("(A)(C)", REGIONS, MC, ("Eyes", "Background")),
+    ("A、C", REGIONS, MC, ("Eyes", "Background")),
+    ("A\nC", REGIONS, MC, ("Eyes", "Background")),
+    ('["A", "C"]', REGIONS, MC, ("Eyes", "Background")),
+    ('{"answer": ["B", "D"]}', REGIONS, MC, ("Hair", "Mouth")),
+    ("Answer: B, C, D", REGIONS, MC, ("Hair", "Background", "Mouth")),
+    ("The blurred regions are the eyes and the background.", REGIONS, MC, ("Eyes", "Background")),
+    ("A. Eyes\nC. Background", REGIONS, MC, ("Eyes", "Background")),
+    ("A. Eyes\nB. Hair\nC. Background\nD. Mouth", REGIONS, MC, None),
+    ("\\boxed{A, D}", REGIONS, MC, ("Eyes", "Mouth")),
+    ("Final answer: A, B, C, D", REGIONS, MC, REGIONS),
+    ("A or C", REGIONS, MC, None),
+    ("答案是A和C", REGIONS, MC, ("Eyes", "Background")),
+    ("<think>Eyes look sharp; hair is soft.</think>\n\nB", REGIONS, MC, ("Hair",)),
+    ("I'm not sure which regions are affected.", REGIONS, MC, None),
+    ("Options A and D", REGIONS, MC, ("Eyes", "Mouth")),
+    ("The correct options are A, C and D.", REGIONS, MC, ("Eyes", "Background", "Mouth")),
+    ("E", REGIONS, MC, None),
+    ("**Answer:** A, C\n\nThe eyes and the background both show noise.", REGIONS, MC, ("Eyes", "Background")),
+    ("Eyes (A), Background (C)", REGIONS, MC, ("Eyes", "Background")),
+    ("- A\n- C", REGIONS, MC, ("Eyes", "Background")),
+    ("The eyes (A) and hair (B) are blurred.", REGIONS, MC, ("Eyes", "Hair")),
+    ("Answer: A, C, E", REGIONS, MC, None),
+    ("A/C", REGIONS, MC, None),
+    ("Selected options: A, C", REGIONS, MC, ("Eyes", "Background")),
+    # --- true / false
+    ("True", TRUE_FALSE, TF, ("True",)),
+    ("False.", TRUE_FALSE, TF, ("False",)),
+    ("Yes", TRUE_FALSE, TF, ("True",)),
+    ("No.", TRUE_FALSE, TF, ("False",)),
+    ("Nope, the eyes are not in focus.", TRUE_FALSE, TF, ("False",)),
+    ("Yes, the hands look natural.", TRUE_FALSE, TF, ("True",)),
+    ("The statement is not true.", TRUE_FALSE, TF, ("False",)),
+    ("This is not correct: the background is sharp.", TRUE_FALSE, TF, ("False",)),
+    ("I don't know.", TRUE_FALSE, TF, None),
+    ("There is noticeable noise in the shadows; note the grain on the cheeks.", TRUE_FALSE, TF, None),
+    ("Notably, the skin looks waxy.", TRUE_FALSE, TF, None),
+    ("Answer: False", TRUE_FALSE, TF, ("False",)),
+    ("答案：正确", TRUE_FALSE, TF, ("True",)),
+    ("错误", TRUE_FALSE, TF, ("False",)),
+    ("<think>Looks true at first... but the fingers are fused.</think> False", TRUE_FALSE, TF, ("False",)),
+    ("True or False", TRUE_FALSE, TF, None),
+    ("I cannot determine whether this statement is true.", TRUE_FALSE, TF, None),
+    ("The statement is correct. The eyes are tack sharp.", TRUE_FALSE, TF, ("True",)),
+    ("Incorrect", TRUE_FALSE, TF, ("False",)),
+    ("Not true.", TRUE_FALSE, TF, ("False",)),
+    ('{"answer": "True"}', TRUE_FALSE, TF, ("True",)),
+    ("\\boxed{False}", TRUE_FALSE, TF, ("False",)),
+    ("There is no visible blur, so the statement is false.", TRUE_FALSE, TF, ("False",)),
+    ("The answer is yes.", TRUE_FALSE, TF, ("True",)),
+    ("It's true that the photo is a bit dark.", TRUE_FALSE, TF, ("True",)),
+    ("No blur is visible on the face.", TRUE_FALSE, TF, None),
+    ("", TRUE_FALSE, TF, None),
+    ("TRUE", ("False", "True"), TF, ("True",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("response", "options", "question_type", "expected"),
+    KNOWN_ANSWERS,
+    ids=[f"{i:03d}-{(r or 'None')[:30]!r}" for i, (r, *_rest) in enumerate(KNOWN_ANSWERS)],
+)
+def test_known_answer(response, options, question_type, expected):
+    assert extract_answer(response, options, question_type) == expected
+
+
+def test_table_is_large_and_covers_every_format():
+    assert len(KNOWN_ANSWERS) >= 80
+    for question_type in (SC, MC, TF):
+        rows = [row for row in KNOWN_ANSWERS if row[2] == question_type]
+        assert any(row[3] is None for row in rows)
+        assert any(row[3] is not None for row in rows)

@@ -1,0 +1,204 @@
+"""Every aggregate key checked against values computed by hand on a small fixture."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from scipy.stats import binomtest
+
+from qbench_portrait_lib.scoring import score_predictions
+
+
+def reference(id_: str, image_id: str, question_type: str, options: list[str], answer: list[str], **labels):
+    """A contract reference; labels default to technical / natural / global."""
+    record = {
+        "id": id_,
+        "image_id": image_id,
+        "question": f"question {id_}",
+        "question_type": question_type,
+        "options": options,
+        "answer": answer,
+        "quality_dimension": "technical",
+        "image_source": "natural",
+        "level": "global",
+        "attribute": "blur",
+        "region": "",
+    }
+    record.update(labels)
+    return record
+
+
+TF = ["True", "False"]
+AIGC = {"quality_dimension": "aigc", "image_source": "ai_generated"}
+ART = {"quality_dimension": "aesthetic", "image_source": "artistic"}
+
+#: (reference, response): every response is one any extractor reads the same way.
+FIXTURE = [
+    (
+        reference(
+            "q1", "img1", "single_choice", ["Sharp", "Slightly blurry", "Very blurry"], ["Very blurry"]
+        ),
+        "C",
+    ),
+    (reference("q2", "img1", "true_false", TF, ["False"], level="local", region="eyes"), "False"),
+    (
+        reference(
+            "q3",
+            "img2",
+            "multiple_choice",
+            ["Eyes", "Hair", "Mouth", "Background"],
+            ["Eyes", "Hair"],
+            level="local",
+            **AIGC,
+        ),
+        "A",
+    ),
+    (
+        reference(
+            "q4", "img2", "multiple_choice", ["Eyes", "Hair", "Mouth"], ["Hair"], level="local", **AIGC
+        ),
+        "B, C",
+    ),
+    (reference("q5", "img2", "true_false", TF, ["True"], **AIGC), ""),
+    (reference("q6", "img3", "single_choice", ["Poor", "Fair", "Good", "Excellent"], ["Good"], **ART), None),
+    (
+        reference("q7", "img3", "open_ended", [], ["The background is blurred."], **ART),
+        "The background is blurred.",
+    ),
+    (reference("q8", "img3", "true_false", TF, ["True"], **ART), "True"),
+]
+REFERENCES = [ref for ref, _ in FIXTURE]
+PREDICTIONS = [response for _, response in FIXTURE]
+
+# chance of each closed item: 1/k single choice, 1/(2^k - 1) multi-select, 1/2 true/false
+C1, C2, C3, C4, C5, C6, C8 = 1 / 3, 1 / 2, 1 / 15, 1 / 7, 1 / 2, 1 / 4, 1 / 2
+NAN = math.nan
+
+# item scores: q1 1, q2 1, q3 0, q4 0, q5 0 (unparsed), q6 0 (unparsed), q7 1 (proxy), q8 1
+EXPECTED_CELLS = {
+    # (group, value): (score, count, chance)
+    ("question_type", "single_choice"): (1 / 2, 2, (C1 + C6) / 2),
+    ("question_type", "multiple_choice"): (0.0, 2, (C3 + C4) / 2),
+    ("question_type", "true_false"): (2 / 3, 3, 1 / 2),
+    ("question_type", "open_ended"): (1.0, 1, NAN),
+    ("quality_dimension", "technical"): (1.0, 2, (C1 + C2) / 2),
+    ("quality_dimension", "aigc"): (0.0, 3, (C3 + C4 + C5) / 3),
+    ("quality_dimension", "aesthetic"): (2 / 3, 3, (C6 + C8) / 2),
+    ("image_source", "natural"): (1.0, 2, (C1 + C2) / 2),
+    ("image_source", "synthetic_distortion"): (NAN, 0, NAN),
+    ("image_source", "ai_generated"): (0.0, 3, (C3 + C4 + C5) / 3),
+    ("image_source", "artistic"): (2 / 3, 3, (C6 + C8) / 2),
+    ("image_source", "computer_graphics"): (NAN, 0, NAN),
+    ("level", "global"): (3 / 5, 5, (C1 + C5 + C6 + C8) / 4),
+    ("level", "local"): (1 / 3, 3, (C2 + C3 + C4) / 3),
+    ("quality_dimension_x_level", "technical.global"): (1.0, 1, C1),
+    ("quality_dimension_x_level", "technical.local"): (1.0, 1, C2),
+    ("quality_dimension_x_level", "aigc.global"): (0.0, 1, C5),
+    ("quality_dimension_x_level", "aigc.local"): (0.0, 2, (C3 + C4) / 2),
+    ("quality_dimension_x_level", "aesthetic.global"): (2 / 3, 3, (C6 + C8) / 2),
+    ("quality_dimension_x_level", "aesthetic.local"): (NAN, 0, NAN),
+}
+
+EXPECTED_SCALARS = {
+    "overall": 4 / 8,
+    "overall_closed": 3 / 7,
+    "count": 8.0,
+    "parse_failures": 2.0,
+    "parse_failure_rate": 2 / 7,
+    "chance": (C1 + C2 + C3 + C4 + C5 + C6 + C8) / 7,
+    # q3 picks {Eyes} of {Eyes, Hair}; q4 picks {Hair, Mouth} of {Hair}
+    "multiple_choice/jaccard": (1 / 2 + 1 / 2) / 2,
+    "multiple_choice/precision": (1 + 1 / 2) / 2,
+    "multiple_choice/recall": (1 / 2 + 1) / 2,
+    "multiple_choice/f1": (2 / 3 + 2 / 3) / 2,
+    # gold True: q5 wrong, q8 right (recall 1/2); gold False: q2 right (recall 1)
+    "true_false/balanced_accuracy": (1 / 2 + 1) / 2,
+    "true_false/true_rate": 1 / 2,  # parsed answers: q2 False, q8 True
+    "true_false/gold_true_rate": 2 / 3,
+    "open_ended/proxy_score": 1.0,
+    "open_ended/judge_score": NAN,
+    "open_ended/judge_failures": 0.0,
+    "open_ended/judge_failure_rate": NAN,
+}
+
+
+def same(actual: float, expected: float) -> bool:
+    return (math.isnan(actual) and math.isnan(expected)) or actual == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.fixture(scope="module")
+def result():
+    return score_predictions(PREDICTIONS, REFERENCES, return_details=True)
+
+
+def test_scalar_keys_match_hand_computed_values(result):
+    for key, expected in EXPECTED_SCALARS.items():
+        assert same(result[key], expected), (key, result[key], expected)
+
+
+@pytest.mark.parametrize(("cell", "expected"), EXPECTED_CELLS.items(), ids=lambda v: str(v))
+def test_cells_match_hand_computed_values(result, cell, expected):
+    group, value = cell
+    score, count, chance = expected
+    prefix = f"{group}/{value}"
+    assert same(result[f"{prefix}/score"], score)
+    assert result[f"{prefix}/count"] == float(count)
+    assert same(result[f"{prefix}/chance"], chance)
+    if count == 0:
+        assert math.isnan(result[f"{prefix}/ci_low"]) and math.isnan(result[f"{prefix}/ci_high"])
+    else:  # these cells hold 0/1 scores only: Wilson must match scipy's
+        interval = binomtest(round(score * count), count).proportion_ci(method="wilson")
+        assert result[f"{prefix}/ci_low"] == pytest.approx(interval.low, abs=1e-12)
+        assert result[f"{prefix}/ci_high"] == pytest.approx(interval.high, abs=1e-12)
+
+
+def test_every_cell_of_every_vocabulary_is_present_and_nothing_else(result):
+    cell_keys = {key for key in result if key.count("/") == 2}
+    expected = {
+        f"{g}/{v}/{k}" for g, v in EXPECTED_CELLS for k in ("score", "count", "ci_low", "ci_high", "chance")
+    }
+    assert cell_keys == expected
+    assert set(result) - cell_keys == set(EXPECTED_SCALARS) | {"overall_ci_low", "overall_ci_high", "details"}
+
+
+def test_results_are_python_floats(result):
+    for key, value in result.items():
+        if key != "details":
+            assert type(value) is float, (key, type(value))
+
+
+def test_details_follow_input_order_with_the_parse(result):
+    details = result["details"]
+    assert [d["id"] for d in details] == [ref["id"] for ref in REFERENCES]
+    assert [d["score"] for d in details] == [1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0]
+    assert [d["parse_failed"] for d in details] == [False, False, False, False, True, True, False, False]
+    assert details[3]["parsed"] == ("Hair", "Mouth") and details[3]["correct"] == ("Hair",)
+    assert details[2]["jaccard"] == 0.5 and details[2]["precision"] == 1.0
+    assert details[6]["parsed"] is None and details[6]["score_source"] == "proxy"
+    assert {d["score_source"] for i, d in enumerate(details) if i != 6} == {"exact"}
+
+
+def test_overall_interval_contains_the_overall_score(result):
+    assert 0.0 <= result["overall_ci_low"] <= result["overall"] <= result["overall_ci_high"] <= 1.0
+
+
+def test_scores_do_not_depend_on_input_order():
+    order = [5, 2, 7, 0, 3, 6, 1, 4]
+    shuffled = score_predictions([PREDICTIONS[i] for i in order], [REFERENCES[i] for i in order])
+    original = score_predictions(PREDICTIONS, REFERENCES)
+    for key, value in original.items():
+        assert same(shuffled[key], value), key
+
+
+def test_empty_input_gives_every_key_with_zero_counts():
+    result = score_predictions([], [])
+    assert result["count"] == 0.0 and math.isnan(result["overall"]) and math.isnan(result["overall_ci_low"])
+    assert result["question_type/single_choice/count"] == 0.0
+
+
+def test_class_label_ints_score_like_names():
+    from qbench_portrait_lib.labels import LABEL_COLUMNS
+
+    as_ints = [{**ref, **{c: LABEL_COLUMNS[c].index(ref[c]) for c in LABEL_COLUMNS}} for ref in REFERENCES]
+    assert score_predictions(PREDICTIONS, as_ints)["overall"] == 0.5

@@ -1,0 +1,132 @@
+"""lmms-eval hooks for Q-Bench-Portrait: the canonical prompt in, this project's scoring out.
+
+lmms-eval imports this file from the task folder (``--include_path lmms_eval_task``);
+it needs ``qbench-portrait`` installed in the same environment. Each document is a row
+of the exported dataset (ClassLabel columns as ints, ``image`` as a PIL image).
+
+- :func:`doc_to_visual` / :func:`doc_to_text`: the image and the canonical prompt
+  (``qbench_portrait_lib.prompt.render_prompt``), so lmms-eval asks exactly what
+  ``qbench-portrait predict`` asks;
+- :func:`process_results`: extracts and scores one response with the scoring core and
+  returns the same record under every metric name of the YAML;
+- ``aggregate_*``: re-score all records with ``score_predictions`` and return one key of
+  its result, so every number equals what ``qbench-portrait score`` reports for the same
+  responses. Open-ended items get the offline proxy score (no LLM judge inside lmms-eval).
+
+Unlike answer parsers that guess, an unparsable response scores 0 and counts in
+``parse_failure_rate``; nothing is random.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from qbench_portrait_lib.image_statistics import open_image
+from qbench_portrait_lib.labels import COLUMNS, QUESTION_TYPES, option_letter
+from qbench_portrait_lib.prompt import render_prompt
+from qbench_portrait_lib.scoring import score_predictions
+
+#: Metric names of the YAML's metric_list, each with the key of score_predictions' result it reports.
+METRIC_KEYS: dict[str, str] = {
+    "overall": "overall",
+    "overall_closed": "overall_closed",
+    "single_choice": "question_type/single_choice/score",
+    "multiple_choice": "question_type/multiple_choice/score",
+    "true_false": "question_type/true_false/score",
+    "open_ended_proxy": "question_type/open_ended/score",
+    "technical": "quality_dimension/technical/score",
+    "aigc": "quality_dimension/aigc/score",
+    "aesthetic": "quality_dimension/aesthetic/score",
+    "global": "level/global/score",
+    "local": "level/local/score",
+    "parse_failure_rate": "parse_failure_rate",
+}
+
+_REFERENCE_COLUMNS = tuple(column for column in COLUMNS if column != "image")
+
+
+def doc_to_visual(doc: Mapping[str, Any]) -> list[Any]:
+    """The question's image as a one-element list of RGB PIL images."""
+    return [open_image(doc["image"]).convert("RGB")]
+
+
+def doc_to_text(doc: Mapping[str, Any], lmms_eval_specific_kwargs: Mapping[str, str] | None = None) -> str:
+    """The canonical prompt, between the optional pre/post prompts of the YAML (empty by default)."""
+    kwargs = lmms_eval_specific_kwargs or {}
+    return f"{kwargs.get('pre_prompt', '')}{render_prompt(doc)}{kwargs.get('post_prompt', '')}"
+
+
+def _type_name(doc: Mapping[str, Any]) -> str:
+    value = doc["question_type"]
+    return QUESTION_TYPES[value] if isinstance(value, int) else str(value)
+
+
+def doc_to_target(doc: Mapping[str, Any]) -> str:
+    """The expected answer as the prompt asks for it: letters, True/False, or the reference text."""
+    qtype = _type_name(doc)
+    answers = list(doc["answer"])
+    if qtype in ("single_choice", "multiple_choice"):
+        options = list(doc["options"])
+        return ", ".join(option_letter(options.index(answer)) for answer in answers)
+    return " / ".join(answers)
+
+
+def reference_of(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The document without its image: the reference record the scoring core takes."""
+    missing = [column for column in _REFERENCE_COLUMNS if column not in doc]
+    if missing:
+        raise KeyError(f"document {doc.get('id')!r} lacks the contract column(s) {missing}")
+    return {column: doc[column] for column in _REFERENCE_COLUMNS}
+
+
+def process_results(doc: Mapping[str, Any], results: Sequence[str | None]) -> dict[str, dict[str, Any]]:
+    """Score one response; the record (reference, response, parsed answer, score) goes to every metric."""
+    if len(results) != 1:
+        raise ValueError(f"expected one generated response for {doc.get('id')!r}, got {len(results)}")
+    reference = reference_of(doc)
+    response = results[0]
+    detail = score_predictions([response], [reference], bootstrap_samples=0, return_details=True)["details"][
+        0
+    ]
+    parsed = detail.get("parsed")
+    record = {
+        "reference": reference,
+        "response": response,
+        "parsed": list(parsed) if parsed is not None else None,
+        "score": float(detail["score"]),
+    }
+    return {metric: record for metric in METRIC_KEYS}
+
+
+def score_records(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """``score_predictions`` on the records process_results produced (no bootstrap: lmms-eval
+    computes its own standard errors)."""
+    responses = [record["response"] for record in records]
+    references = [record["reference"] for record in records]
+    return score_predictions(responses, references, bootstrap_samples=0)
+
+
+def _aggregator(metric: str):
+    key = METRIC_KEYS[metric]
+
+    def aggregate(records: Sequence[Mapping[str, Any]]) -> float:
+        return float(score_records(records)[key])
+
+    aggregate.__name__ = f"aggregate_{metric}"
+    aggregate.__doc__ = f"The {key!r} value of score_predictions over all records."
+    return aggregate
+
+
+aggregate_overall = _aggregator("overall")
+aggregate_overall_closed = _aggregator("overall_closed")
+aggregate_single_choice = _aggregator("single_choice")
+aggregate_multiple_choice = _aggregator("multiple_choice")
+aggregate_true_false = _aggregator("true_false")
+aggregate_open_ended_proxy = _aggregator("open_ended_proxy")
+aggregate_technical = _aggregator("technical")
+aggregate_aigc = _aggregator("aigc")
+aggregate_aesthetic = _aggregator("aesthetic")
+aggregate_global = _aggregator("global")
+aggregate_local = _aggregator("local")
+aggregate_parse_failure_rate = _aggregator("parse_failure_rate")

@@ -1,0 +1,210 @@
+"""The report of one scored run: results.json, details.jsonl, report.md and the charts."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qbench_portrait_lib.report import json_safe, run_results, write_report
+from qbench_portrait_lib.report_charts import MissingExtraError
+from qbench_portrait_lib.report_markdown import headline_rows, percent, terminal_table
+from qbench_portrait_lib.scoring import score_predictions
+from qbench_portrait_lib.scoring_job import References, score_responses
+
+
+def _row(
+    qid: str, image: str, qtype: str, options: list[str], answer: list[str], dim: str, source: str, level: str
+):
+    return {
+        "id": qid,
+        "image_id": image,
+        "question": f"Question {qid}?",
+        "question_type": qtype,
+        "options": options,
+        "answer": answer,
+        "quality_dimension": dim,
+        "image_source": source,
+        "level": level,
+        "attribute": "blur",
+        "region": "" if level == "global" else "eyes",
+    }
+
+
+SC = ["Sharp", "Slightly blurry", "Very blurry"]
+MC = ["Noise", "Blur", "Overexposure", "Banding"]
+TF = ["True", "False"]
+
+
+def small_references() -> References:
+    """Twelve questions on six images: every format, dimension and level; aigc/artistic left empty."""
+    rows = [
+        _row("q01", "i1", "single_choice", SC, ["Very blurry"], "technical", "natural", "global"),
+        _row("q02", "i1", "true_false", TF, ["False"], "technical", "natural", "local"),
+        _row(
+            "q03",
+            "i2",
+            "multiple_choice",
+            MC,
+            ["Noise", "Blur"],
+            "technical",
+            "synthetic_distortion",
+            "global",
+        ),
+        _row("q04", "i2", "single_choice", SC, ["Sharp"], "technical", "synthetic_distortion", "local"),
+        _row("q05", "i3", "true_false", TF, ["True"], "aesthetic", "natural", "global"),
+        _row("q06", "i3", "open_ended", [], ["The background is blurred."], "aesthetic", "natural", "local"),
+        _row("q07", "i4", "single_choice", SC, ["Slightly blurry"], "aigc", "ai_generated", "global"),
+        _row("q08", "i4", "multiple_choice", MC, ["Banding"], "aigc", "ai_generated", "local"),
+        _row("q09", "i5", "true_false", TF, ["False"], "aesthetic", "computer_graphics", "global"),
+        _row("q10", "i5", "single_choice", SC, ["Sharp"], "aesthetic", "computer_graphics", "local"),
+        _row(
+            "q11",
+            "i6",
+            "open_ended",
+            [],
+            ["Strong noise on the skin."],
+            "technical",
+            "ai_generated",
+            "global",
+        ),
+        _row("q12", "i6", "true_false", TF, ["True"], "technical", "ai_generated", "local"),
+    ]
+    return References(rows=tuple(rows), source="small-fixture")
+
+
+#: Responses to small_references: a mix of right, wrong and unparsable answers.
+RESPONSES: list[str | None] = [
+    "C",
+    "False",
+    "A, B",
+    "B",
+    "I cannot tell.",
+    "The background is blurred",
+    "Answer: B",
+    "A",
+    "True",
+    None,
+    "There is noise on the skin.",
+    "Yes",
+]
+
+
+@pytest.fixture(scope="module")
+def small_run():
+    return score_responses(
+        "model-x", RESPONSES, small_references(), bootstrap_samples=200, missing_ids=["q10"]
+    )
+
+
+def test_run_matches_the_metric_called_directly(small_run) -> None:
+    direct = score_predictions(RESPONSES, list(small_references().rows), bootstrap_samples=200)
+    assert small_run.metrics == pytest.approx({k: v for k, v in direct.items()}, nan_ok=True)
+    assert len(small_run.details) == 12
+    assert small_run.metadata["model"] == "model-x"
+    assert len(small_run.metadata["dataset_fingerprint"]) == 64
+
+
+def test_json_safe_turns_nan_into_null_and_keeps_numbers() -> None:
+    payload = json_safe({"a": math.nan, "b": [1.5, math.inf], "c": (1, "x"), "d": {"e": None}})
+    assert payload == {"a": None, "b": [1.5, None], "c": [1, "x"], "d": {"e": None}}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, small_run) -> tuple[Path, list[Path]]:
+    """The fixture run's report with charts, written once for the tests that read it."""
+    out = tmp_path_factory.mktemp("report") / "out"
+    return out, write_report(out, small_run)
+
+
+def test_write_report_writes_every_file(written) -> None:
+    out, files = written
+    names = {path.relative_to(out).as_posix() for path in files}
+    assert {"results.json", "details.jsonl", "report.md"} <= names
+    charts = {
+        "charts/question_type.png",
+        "charts/quality_dimension.png",
+        "charts/image_source.png",
+        "charts/level.png",
+        "charts/quality_dimension_x_image_source.png",
+    }
+    assert charts <= names
+    for chart in charts:
+        assert (out / chart).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_results_json_is_strict_json_with_null_for_empty_cells(tmp_path: Path, small_run) -> None:
+    write_report(tmp_path, small_run, charts=False)
+    text = (tmp_path / "results.json").read_text()
+    assert "NaN" not in text
+    results = json.loads(text)
+    # artistic holds no question in the fixture: its score is NaN in the metric, null in the file
+    assert math.isnan(small_run.metrics["image_source/artistic/score"])
+    assert results["metrics"]["image_source/artistic/score"] is None
+    assert results["metrics"]["overall"] == pytest.approx(small_run.metrics["overall"])
+    assert results["missing_ids"] == ["q10"]
+    for key in ("dataset_fingerprint", "model", "prompt_version", "judge", "package_version", "date"):
+        assert key in results["metadata"]
+    assert not list(tmp_path.glob("charts/*.png"))
+
+
+def test_details_jsonl_has_one_line_per_question_in_order(written, small_run) -> None:
+    out, _ = written
+    lines = [json.loads(line) for line in (out / "details.jsonl").read_text().splitlines()]
+    assert [line["id"] for line in lines] == [row["id"] for row in small_references().rows]
+    assert [line["score"] for line in lines] == pytest.approx([d["score"] for d in small_run.details])
+
+
+def test_report_md_lists_every_cell_with_count_interval_and_chance(written, small_run) -> None:
+    out, _ = written
+    text = (out / "report.md").read_text()
+    for heading in ("## Question format", "## Quality dimension", "## Image source", "## Level", "## Charts"):
+        assert heading in text
+    metrics = small_run.metrics
+    sc = "question_type/single_choice"
+    line = next(line for line in text.splitlines() if line.startswith("| single_choice |"))
+    assert percent(metrics[f"{sc}/score"]) in line
+    assert f"| {int(metrics[f'{sc}/count'])} |" in line
+    assert percent(metrics[f"{sc}/chance"]) in line
+    assert "`q10`" in text  # the missing id is listed
+    assert "![charts/image_source.png](charts/image_source.png)" in text
+    assert "no judge was used" in text
+
+
+def test_terminal_table_has_overall_and_every_cell(small_run) -> None:
+    text = terminal_table(small_run.metrics, title="t")
+    lines = text.splitlines()
+    assert lines[0] == "t"
+    assert lines[3].startswith("overall ")
+    assert len(headline_rows(small_run.metrics)) == 2 + 4 + 3 + 5 + 2
+    assert "image_source/computer_graphics" in text
+    assert "parse failures: 2 " in text  # "I cannot tell." (q05) and no response (q10)
+
+
+def test_cross_tab_in_report_counts_items_per_dimension_and_source(written) -> None:
+    out, _ = written
+    text = (out / "report.md").read_text()
+    cross_tab = text.split("## Quality dimension x image source")[1]
+    technical = next(line for line in cross_tab.splitlines() if line.startswith("| technical | "))
+    # technical: natural 2 items, synthetic_distortion 2, ai_generated 2 (q11, q12)
+    assert technical.count("(n=2)") == 3
+
+
+def test_missing_matplotlib_gives_a_clear_error_before_writing(
+    tmp_path: Path, small_run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(MissingExtraError, match=r"pip install 'qbench-portrait\[report\]'"):
+        write_report(tmp_path / "out", small_run)
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_results_keeps_errored_requests(small_run) -> None:
+    run: Any = small_run
+    results = run_results(run)
+    assert results["errored_requests"] == {}
+    assert set(results) == {"metadata", "metrics", "missing_ids", "errored_requests"}

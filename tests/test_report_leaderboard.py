@@ -1,0 +1,105 @@
+"""The leaderboard of several runs and its report."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from test_report import RESPONSES, small_references
+
+from qbench_portrait_lib.leaderboard import build_leaderboard, leaderboard_markdown, leaderboard_rows
+from qbench_portrait_lib.report import write_comparison_report
+from qbench_portrait_lib.scoring import compare_predictions
+from qbench_portrait_lib.scoring_job import References, ScoringInputError, score_responses
+
+#: The right answer to every closed question of small_references (open-ended: the reference).
+PERFECT = ["C", "False", "A, B", "A", "True", "The background is blurred.", "B", "D", "False", "A",
+           "Strong noise on the skin.", "True"]  # fmt: skip
+WRONG = ["A", "True", "C", "C", "False", "no idea", "A", "A", "True", "C", "fine", "False"]
+
+
+def _runs():
+    refs = small_references()
+    return [
+        score_responses("mixed", RESPONSES, refs, bootstrap_samples=200),
+        score_responses("perfect", PERFECT, refs, bootstrap_samples=200),
+        score_responses("wrong", WRONG, refs, bootstrap_samples=200),
+    ]
+
+
+@pytest.fixture(scope="module")
+def leaderboard():
+    return build_leaderboard(_runs(), bootstrap_samples=200)
+
+
+def test_runs_are_ranked_by_overall_score(leaderboard) -> None:
+    assert [run.name for run in leaderboard.runs] == ["perfect", "mixed", "wrong"]
+    overall = [run.metrics["overall"] for run in leaderboard.runs]
+    assert overall == sorted(overall, reverse=True)
+    assert leaderboard.runs[0].metrics["overall_closed"] == 1.0
+
+
+def test_each_other_run_is_compared_with_the_best(leaderboard) -> None:
+    rows = list(small_references().rows)
+    assert [item["model"] for item in leaderboard.comparisons] == ["mixed", "wrong"]
+    for item in leaderboard.comparisons:
+        other = next(run for run in leaderboard.runs if run.name == item["model"])
+        direct = compare_predictions(PERFECT, other.responses, rows, bootstrap_samples=200)
+        assert item["difference"] == pytest.approx(direct["difference"])
+        assert item["difference"] < 0  # model minus best
+        assert item["best"] == "perfect"
+    wrong = leaderboard.comparisons[1]
+    assert wrong["discordant_b"] == 0  # the all-wrong run is never right where the best is wrong
+    assert wrong["discordant_a"] == wrong["n_closed"]
+
+
+def test_main_table_has_every_cell_and_a_chance_row(leaderboard) -> None:
+    header, rows = leaderboard_rows(leaderboard)
+    assert header[:4] == ["rank", "model", "overall", "95% CI"]
+    assert len(header) == 4 + 4 + 3 + 5 + 2
+    assert [row[1] for row in rows] == ["perfect", "mixed", "wrong", "chance"]
+    assert rows[0][header.index("single_choice")] == "100.0"
+    assert rows[-1][header.index("true_false")] == "50.0"
+    assert rows[0][header.index("artistic")] == "-"  # no artistic question in the fixture
+
+
+def test_markdown_explains_the_paired_comparison(leaderboard) -> None:
+    text = leaderboard_markdown(leaderboard)
+    assert "## Paired comparison with the best model (perfect)" in text
+    assert "model minus best" in text
+    assert "| wrong |" in text
+
+
+def test_repeated_model_names_are_numbered() -> None:
+    refs = small_references()
+    runs = [
+        score_responses("m", PERFECT, refs, bootstrap_samples=0),
+        score_responses("m", WRONG, refs, bootstrap_samples=0),
+    ]
+    board = build_leaderboard(runs, bootstrap_samples=0)
+    assert [run.name for run in board.runs] == ["m", "m (2)"]
+
+
+def test_one_run_is_not_a_comparison() -> None:
+    with pytest.raises(ScoringInputError, match="at least two prediction files, got 1"):
+        build_leaderboard(_runs()[:1])
+
+
+def test_runs_on_different_references_are_refused() -> None:
+    first, second = _runs()[:2]
+    other_refs = References(rows=small_references().rows[:11], source="other")
+    second = replace(second, references=other_refs)
+    with pytest.raises(ScoringInputError, match="different references"):
+        build_leaderboard([first, second])
+
+
+def test_comparison_report_files(tmp_path: Path, leaderboard) -> None:
+    files = write_comparison_report(tmp_path, leaderboard)
+    names = {path.name for path in files}
+    assert {"results.json", "report.md", "question_type.png", "image_source.png"} <= names
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert [model["name"] for model in results["models"]] == ["perfect", "mixed", "wrong"]
+    assert results["comparisons"][0]["model"] == "mixed"
+    assert results["metadata"]["dataset_fingerprint"] == small_references().fingerprint

@@ -1,0 +1,137 @@
+"""Every fault the fake server injects is retried or recorded; the API key leaks nowhere."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import datasets
+import pytest
+from fake_openai_server import FakeOpenAIServer, tiny_dataset
+
+from qbench_portrait_lib.openai_client import AuthenticationFailed, RetryPolicy, parse_retry_after
+from qbench_portrait_lib.predictions import read_predictions
+from qbench_portrait_lib.runner import RunConfig, run_predictions
+
+FAST_RETRY = RetryPolicy(max_attempts=3, backoff_base_s=0.01, backoff_max_s=0.02)
+SECRET = "sk-test-8f3a1c9e-do-not-leak"
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return tiny_dataset(images=2, questions_per_image=3)
+
+
+def run(dataset, out, server, api_key=None, **overrides):
+    settings = {"base_url": server.base_url, "model": "fake-vlm", "concurrency": 3, "retry": FAST_RETRY}
+    config = RunConfig(**{**settings, **overrides})
+    return run_predictions(dataset, out, config, api_key=api_key, progress=False)
+
+
+@pytest.mark.parametrize("fault", ["429:0", "500", "503", "timeout", "malformed", "drop"])
+def test_a_transient_fault_is_retried_and_the_answer_recorded(dataset, tmp_path, fault):
+    target = dataset["id"][1]
+    with FakeOpenAIServer(timeout_sleep_s=0.6) as server:
+        server.add_faults([fault, fault], match=target)
+        summary = run(dataset, tmp_path / "p.jsonl", server, timeout_s=0.3)
+    attempts = [request for request in server.requests if target in request["text"]]
+    assert [request["fault"] for request in attempts] == [fault, fault, None]
+    assert (summary.succeeded, summary.failed, summary.retries) == (6, 0, 2)
+    assert read_predictions(tmp_path / "p.jsonl")[target].response
+
+
+def test_retry_after_is_honoured(dataset, tmp_path):
+    target = dataset["id"][0]
+    with FakeOpenAIServer() as server:
+        server.add_faults(["429:0.4"], match=target)
+        run(dataset, tmp_path / "p.jsonl", server, retry=RetryPolicy(max_attempts=2, backoff_base_s=0.0))
+    first, second = (request["time"] for request in server.requests if target in request["text"])
+    assert second - first >= 0.4
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2", 2.0), ("0.25", 0.25), ("-4", 0.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("", None)],
+)
+def test_parse_retry_after(value, expected):
+    assert parse_retry_after(value) == expected
+
+
+def test_backoff_grows_exponentially_with_bounded_deterministic_jitter():
+    policy = RetryPolicy(backoff_base_s=0.5, backoff_max_s=3.0, jitter_fraction=0.2)
+    delays = [policy.backoff_s(attempt, key="q7") for attempt in range(1, 6)]
+    assert delays == [policy.backoff_s(attempt, key="q7") for attempt in range(1, 6)]
+    for delay, base in zip(delays, [0.5, 1.0, 2.0, 3.0, 3.0], strict=True):
+        assert base <= delay <= base * 1.2
+    with pytest.raises(ValueError, match=r"max_attempts must be at least 1, got 0"):
+        RetryPolicy(max_attempts=0)
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("500", r"^HTTP 500: .*injected 500.* \(gave up after 3 attempts\)$"),
+        ("timeout", r"^timed out \(ReadTimeout\) \(gave up after 3 attempts\)$"),
+        ("drop", r"^connection failed \(RemoteProtocolError: .*\(gave up after 3 attempts\)$"),
+        ("malformed", r"^unreadable completion \(JSONDecodeError: .*\(gave up after 3 attempts\)$"),
+    ],
+)
+def test_a_request_that_keeps_failing_is_recorded_with_its_error(dataset, tmp_path, fault, message):
+    target = dataset["id"][4]
+    with FakeOpenAIServer(timeout_sleep_s=0.4) as server:
+        server.add_faults([fault] * 3, match=target)
+        summary = run(dataset, tmp_path / "p.jsonl", server, timeout_s=0.2)
+    records = read_predictions(tmp_path / "p.jsonl")
+    assert len(records) == 6 and (summary.succeeded, summary.failed) == (5, 1)
+    assert records[target].response is None
+    assert re.match(message, records[target].error)
+
+
+def test_a_client_error_is_not_retried(dataset, tmp_path):
+    target = dataset["id"][2]
+    with FakeOpenAIServer() as server:
+        server.add_faults(["400"], match=target)
+        run(dataset, tmp_path / "p.jsonl", server)
+    assert sum(target in request["text"] for request in server.requests) == 1
+    assert read_predictions(tmp_path / "p.jsonl")[target].error.startswith("HTTP 400 from http://127.0.0.1:")
+
+
+def test_a_refused_key_stops_the_run(dataset, tmp_path):
+    with (
+        FakeOpenAIServer(api_key=SECRET) as server,
+        pytest.raises(AuthenticationFailed, match=r"HTTP 401 .* refused"),
+    ):
+        run(dataset, tmp_path / "p.jsonl", server, api_key="sk-wrong")
+
+
+def test_the_api_key_is_sent_but_never_written_or_logged(dataset, tmp_path, caplog, capsys):
+    caplog.set_level(logging.DEBUG)
+    out = tmp_path / "p.jsonl"
+    with FakeOpenAIServer(api_key=SECRET) as server:
+        server.add_faults(["echo-auth"] * 3, match=dataset["id"][0])
+        server.add_faults(["echo-auth", "429:0"], match=dataset["id"][3])
+        summary = run(dataset, out, server, api_key=SECRET)
+    assert server.shape_errors == []
+    assert {request["authorization"] for request in server.requests} == {f"Bearer {SECRET}"}
+    assert (summary.succeeded, summary.failed) == (5, 1)
+    error = read_predictions(out)[dataset["id"][0]].error
+    assert "bad auth Bearer ***" in error
+    captured = capsys.readouterr()
+    for text in (out.read_text(), caplog.text, captured.out, captured.err):
+        assert SECRET not in text
+    assert "retrying" in caplog.text  # the retries were logged, just not the key
+
+
+def test_an_unreadable_image_fails_its_questions_only(tmp_path):
+    dataset = tiny_dataset(images=2, questions_per_image=2)
+    broken = dataset.cast_column("image", datasets.Image(decode=False)).map(
+        lambda row: {"image": {"bytes": b"not a JPEG", "path": None}} if row["image_id"] == "img01" else {}
+    )
+    with FakeOpenAIServer() as server:
+        summary = run(broken, tmp_path / "p.jsonl", server)
+    records = read_predictions(tmp_path / "p.jsonl")
+    assert (summary.succeeded, summary.failed, len(server.requests)) == (2, 2, 2)
+    for question_id in ("img01-q00", "img01-q01"):
+        assert records[question_id].error.startswith(
+            "image 'img01' could not be encoded: expected image bytes"
+        )

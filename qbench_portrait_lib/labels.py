@@ -50,6 +50,9 @@ COLUMNS: tuple[str, ...] = (
     "region",
 )
 
+#: Every column but the image: what the metric takes as a reference.
+REFERENCE_COLUMNS: tuple[str, ...] = tuple(name for name in COLUMNS if name != "image")
+
 
 def option_letter(index: int) -> str:
     """Letter of the option at ``index`` (0 → "A").

@@ -30,6 +30,7 @@ from typing import Any
 
 from qbench_portrait_lib.data.images import ImageStore, safe_relative_path
 from qbench_portrait_lib.data.validation import ReleaseValidationError, normalise_record, unknown_fields
+from qbench_portrait_lib.labels import REFERENCE_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -38,19 +39,8 @@ IMAGE_ROOT_NAMES: tuple[str, ...] = ("images", "images.zip")
 #: Default decompression-bomb guard: images with more pixels than this are refused.
 DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
 
-CONTRACT_ORDER: tuple[str, ...] = (
-    "id",
-    "image_id",
-    "question",
-    "question_type",
-    "options",
-    "answer",
-    "quality_dimension",
-    "image_source",
-    "level",
-    "attribute",
-    "region",
-)
+#: Columns of a row other than the image, in contract order.
+CONTRACT_ORDER: tuple[str, ...] = REFERENCE_COLUMNS
 
 
 @dataclass(frozen=True)

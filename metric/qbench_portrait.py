@@ -30,8 +30,9 @@ single-choice and true/false, exact set match for multiple-choice (select all th
 with Jaccard/precision/recall/F1 beside it, and for open-ended questions an offline proxy
 (agreement on quality terms plus token F1) or, when a judge callable is given, the
 judge's 0/1/2 score halved. It reports the overall score with an image-clustered
-bootstrap interval, per-cell scores with Wilson intervals and chance levels for every
-question type, quality dimension, image source, level and dimension x level, the
+bootstrap interval, per-cell scores with Wilson intervals, and the closed-format accuracy
+beside each cell's chance level, for every question type, quality dimension, image
+source, level and dimension x level, the
 true/false yes-bias, and the parse-failure rate.
 """
 
@@ -51,9 +52,11 @@ Args:
 Returns:
     A flat dict of Python floats: `overall`, `overall_closed`, `overall_ci_low`,
     `overall_ci_high`, `count`, `parse_failures`, `parse_failure_rate`, `chance`;
-    `{group}/{value}/{score,count,ci_low,ci_high,chance}` for question_type,
-    quality_dimension, image_source, level and quality_dimension_x_level (values
-    `dimension.level`); `multiple_choice/{jaccard,precision,recall,f1}`;
+    `{group}/{value}/{score,count,ci_low,ci_high,chance}` and
+    `{group}/{value}/{closed_score,closed_count,closed_ci_low,closed_ci_high}` (the same
+    over the cell's closed-format items only: the score `chance` belongs to) for
+    question_type, quality_dimension, image_source, level and quality_dimension_x_level
+    (values `dimension.level`); `multiple_choice/{jaccard,precision,recall,f1}`;
     `true_false/{balanced_accuracy,true_rate,gold_true_rate}`;
     `open_ended/{proxy_score,judge_score,judge_failures,judge_failure_rate}`;
     plus `details` when asked. See the metric card for every key.

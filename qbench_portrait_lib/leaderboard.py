@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from qbench_portrait_lib.labels import QUESTION_TYPES
 from qbench_portrait_lib.report_markdown import interval, percent
 from qbench_portrait_lib.report_tables import BREAKDOWNS, GROUP_TITLES
 from qbench_portrait_lib.scoring import compare_predictions
@@ -24,6 +25,11 @@ from qbench_portrait_lib.scoring_job import ScoredRun, ScoringInputError, packag
 #: Leaderboard columns after "overall": every cell of every breakdown, as (group, value).
 CELL_COLUMNS: tuple[tuple[str, str], ...] = tuple(
     (group, value) for group, values in BREAKDOWNS for value in values
+)
+
+#: Columns of the closed-format table: the same cells but open-ended, which has no closed item.
+CLOSED_CELL_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    cell for cell in CELL_COLUMNS if cell != ("question_type", "open_ended")
 )
 
 
@@ -121,8 +127,16 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines + ["| " + " | ".join(row) + " |" for row in rows]
 
 
+def _cell_counts(run: ScoredRun, key: str, columns: Sequence[tuple[str, str]]) -> list[str]:
+    """One count per cell column (the same for every run: they share the references)."""
+    return [str(int(run.metrics[f"{group}/{value}/{key}"])) for group, value in columns]
+
+
 def leaderboard_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the main table (scores in percent; last row: chance)."""
+    """Header and rows of the main table: scores over all items in percent; last row: n.
+
+    No chance row here: chance covers closed-format items only (see :func:`closed_rows`).
+    """
     header = ["rank", "model", "overall", "95% CI", *(value for _, value in CELL_COLUMNS)]
     rows = []
     for rank, run in enumerate(leaderboard.runs, start=1):
@@ -130,9 +144,28 @@ def leaderboard_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str
         cells = [percent(metrics[f"{group}/{value}/score"]) for group, value in CELL_COLUMNS]
         ci = interval(metrics["overall_ci_low"], metrics["overall_ci_high"])
         rows.append([str(rank), run.name, percent(metrics["overall"]), ci, *cells])
-    chance_source = leaderboard.best.metrics
-    chance = [percent(chance_source[f"{group}/{value}/chance"]) for group, value in CELL_COLUMNS]
-    rows.append(["", "chance", "-", "-", *chance])
+    best = leaderboard.best
+    rows.append(["", "n", str(int(best.metrics["count"])), "-", *_cell_counts(best, "count", CELL_COLUMNS)])
+    return header, rows
+
+
+def closed_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the closed-format table: accuracy on the closed items in percent,
+    then the chance level of those same items and their count.
+    """
+    header = ["rank", "model", "closed", *(value for _, value in CLOSED_CELL_COLUMNS)]
+    rows = []
+    for rank, run in enumerate(leaderboard.runs, start=1):
+        metrics = run.metrics
+        cells = [percent(metrics[f"{group}/{value}/closed_score"]) for group, value in CLOSED_CELL_COLUMNS]
+        rows.append([str(rank), run.name, percent(metrics["overall_closed"]), *cells])
+    best = leaderboard.best.metrics
+    chance = [percent(best[f"{group}/{value}/chance"]) for group, value in CLOSED_CELL_COLUMNS]
+    rows.append(["", "chance", percent(best["chance"]), *chance])
+    n_closed = str(int(sum(best[f"question_type/{value}/closed_count"] for value in QUESTION_TYPES)))
+    rows.append(
+        ["", "n closed", n_closed, *_cell_counts(leaderboard.best, "closed_count", CLOSED_CELL_COLUMNS)]
+    )
     return header, rows
 
 
@@ -159,15 +192,24 @@ def leaderboard_markdown(leaderboard: Leaderboard, *, charts: Sequence[str] = ()
     best = leaderboard.best.name
     groups = ", ".join(GROUP_TITLES[group].lower() for group, _ in BREAKDOWNS)
     header, rows = leaderboard_rows(leaderboard)
+    closed_header, closed_table = closed_rows(leaderboard)
     lines = [
         "# Q-Bench-Portrait leaderboard",
         "",
         f"{len(leaderboard.runs)} models on the same {leaderboard.metadata['questions']} questions "
         f"(dataset {leaderboard.metadata['dataset']}, "
         f"fingerprint `{leaderboard.metadata['dataset_fingerprint'][:16]}`). "
-        f"Scores in percent, per {groups}; open-ended items by the offline proxy score.",
+        f"Scores in percent, per {groups}, over all items: open-ended ones by the offline proxy score.",
         "",
         *_table(header, rows),
+        "",
+        "## Closed formats",
+        "",
+        "Accuracy on the single-choice, multiple-choice and true/false questions only: the questions "
+        "the chance level (uniform random guessing) is computed on, so compare these numbers, not "
+        "the ones above, with the chance row.",
+        "",
+        *_table(closed_header, closed_table),
         "",
         f"## Paired comparison with the best model ({best})",
         "",

@@ -3,8 +3,11 @@
 matplotlib is the optional extra ``report``: it is imported only when a chart is drawn,
 and :func:`require_matplotlib` says how to install it when it is missing.
 
-One bar chart per breakdown (one bar per model and cell, 95% Wilson error bars, the
-cell's chance level as a dashed line) and a quality dimension x image source heatmap.
+One chart per breakdown, in two panels sharing the cells: the score over all items, and
+the accuracy on the closed-format items with the cell's chance level (computed on those
+same items) as a dashed line; one bar per model and cell, 95% Wilson error bars. Chance is
+never drawn against the all-items score, which mixes in open-ended answers. Plus a
+quality dimension x image source heatmap.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from qbench_portrait_lib.report_tables import GROUP_TITLES, CrossCell, breakdown_rows
+from qbench_portrait_lib.report_tables import GROUP_TITLES, CellRow, CrossCell, breakdown_rows
 
 logger = logging.getLogger(__name__)
 
@@ -47,34 +50,48 @@ def _tick_label(value: str) -> str:
     return "\n".join(textwrap.wrap(value.replace("_", " "), width=12))
 
 
-def plot_breakdown(
+def _percent_or_zero(value: float) -> float:
+    return 0.0 if math.isnan(value) else 100 * value
+
+
+def _empty_note(row: CellRow, *, closed: bool) -> str:
+    """Why a cell has no bar ("" when it has one)."""
+    if row.count == 0:
+        return "no items"
+    return "no closed items" if closed and row.closed_count == 0 else ""
+
+
+def _draw_bars(
+    ax: Any,
     series: Sequence[tuple[str, Mapping[str, Any]]],
     group: str,
     values: Sequence[str],
-    path: Path,
-) -> Path:
-    """Bar chart of one breakdown for one or several models; saved to ``path``.
-
-    ``series`` pairs a model name with its flat metric dict.
-    """
-    plt = require_matplotlib()
-    n_series = max(len(series), 1)
-    width = 0.8 / n_series
-    fig, ax = plt.subplots(figsize=(max(5.5, 1.3 * len(values) + 0.4 * n_series * len(values)), 4.2))
-    positions = list(range(len(values)))
-    chance_drawn = False
-    for index, (name, metrics) in enumerate(series):
+    *,
+    closed: bool,
+) -> None:
+    """One bar per model and cell: all-items scores, or closed-format accuracies."""
+    width = 0.8 / max(len(series), 1)
+    for index, (_, metrics) in enumerate(series):
         rows = breakdown_rows(metrics, group, values)
-        xs = [p - 0.4 + width * (index + 0.5) for p in positions]
-        heights = [0.0 if math.isnan(row.score) else 100 * row.score for row in rows]
-        lower = [0.0 if math.isnan(row.ci_low) else 100 * (row.score - row.ci_low) for row in rows]
-        upper = [0.0 if math.isnan(row.ci_high) else 100 * (row.ci_high - row.score) for row in rows]
-        ax.bar(xs, heights, width * 0.92, yerr=[lower, upper], capsize=3, label=name, ecolor="#333333")
+        xs = [position - 0.4 + width * (index + 0.5) for position in range(len(values))]
+        scores = [row.closed_score if closed else row.score for row in rows]
+        lows = [row.closed_ci_low if closed else row.ci_low for row in rows]
+        highs = [row.closed_ci_high if closed else row.ci_high for row in rows]
+        heights = [_percent_or_zero(score) for score in scores]
+        lower = [0.0 if math.isnan(low) else 100 * (s - low) for s, low in zip(scores, lows, strict=True)]
+        upper = [0.0 if math.isnan(high) else 100 * (high - s) for s, high in zip(scores, highs, strict=True)]
+        colour = f"C{index % 10}"
+        ax.bar(xs, heights, width * 0.92, yerr=[lower, upper], capsize=3, color=colour, ecolor="#333333")
         for x, row in zip(xs, rows, strict=True):
-            if row.count == 0:
-                ax.text(x, 2, "no items", ha="center", va="bottom", rotation=90, fontsize=8, color="#555555")
-    # Chance depends on the cell (its formats and option counts), not on the model.
-    for position, row in zip(positions, breakdown_rows(series[0][1], group, values), strict=True):
+            note = _empty_note(row, closed=closed)
+            if note:
+                ax.text(x, 3, note, ha="center", va="bottom", rotation=90, fontsize=8, color="#555555")
+
+
+def _draw_chance(ax: Any, metrics: Mapping[str, Any], group: str, values: Sequence[str]) -> bool:
+    """Each cell's chance level (it depends on the cell's questions, not on the model)."""
+    drawn = False
+    for position, row in enumerate(breakdown_rows(metrics, group, values)):
         if not math.isnan(row.chance):
             ax.hlines(
                 100 * row.chance,
@@ -82,17 +99,51 @@ def plot_breakdown(
                 position + 0.45,
                 colors="#d62728",
                 linestyles="dashed",
-                linewidth=1.5,
-                label=None if chance_drawn else "chance",
+                linewidth=1.6,
+                zorder=3,
             )
-            chance_drawn = True
-    ax.set_xticks(positions, [_tick_label(value) for value in values], fontsize=9)
-    ax.set_ylim(0, 104)
-    ax.set_yticks(range(0, 101, 20))
-    ax.set_ylabel("score (%)")
-    ax.set_title(f"{GROUP_TITLES[group]}: score with 95% Wilson interval")
-    ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+            drawn = True
+    return drawn
+
+
+def plot_breakdown(
+    series: Sequence[tuple[str, Mapping[str, Any]]],
+    group: str,
+    values: Sequence[str],
+    path: Path,
+) -> Path:
+    """Two-panel bar chart of one breakdown for one or several models; saved to ``path``.
+
+    ``series`` pairs a model name with its flat metric dict. Top panel: score over all
+    items; bottom panel: closed-format accuracy with the chance level of the same items.
+    """
+    plt = require_matplotlib()
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    n_series = max(len(series), 1)
+    fig_width = max(6.0, 1.3 * len(values) + 0.4 * n_series * len(values))
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(fig_width, 7.4), sharex=True)
+    _draw_bars(top, series, group, values, closed=False)
+    _draw_bars(bottom, series, group, values, closed=True)
+    chance_drawn = bool(series) and _draw_chance(bottom, series[0][1], group, values)
+    top.set_title("All items (open-ended answers by proxy or judge score)", fontsize=10)
+    bottom.set_title("Closed formats only (single/multiple choice, true/false)", fontsize=10)
+    top.set_ylabel("score (%)")
+    bottom.set_ylabel("accuracy (%)")
+    for ax in (top, bottom):
+        ax.set_ylim(0, 104)
+        ax.set_yticks(range(0, 101, 20))
+        ax.grid(axis="y", alpha=0.3)
+    bottom.set_xticks(range(len(values)), [_tick_label(value) for value in values], fontsize=9)
+    handles = [Patch(color=f"C{index % 10}", label=name) for index, (name, _) in enumerate(series)]
+    top.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    if chance_drawn:
+        chance = Line2D([], [], color="#d62728", linestyle="dashed", linewidth=1.6, label="chance")
+        bottom.legend(
+            handles=[chance], fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False
+        )
+    fig.suptitle(f"{GROUP_TITLES[group]}: mean with 95% Wilson interval", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(fig)

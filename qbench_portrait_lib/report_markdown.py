@@ -46,12 +46,18 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
-def _cell_cells(row: CellRow) -> list[str]:
+def _cell_cells(row: CellRow, *, closed_interval: bool = True) -> list[str]:
+    """A cell's columns: all items (score, interval, n), then closed formats beside chance."""
+    closed = [percent(row.closed_score)]
+    if closed_interval:
+        closed.append(interval(row.closed_ci_low, row.closed_ci_high))
     return [
         row.value,
         percent(row.score),
         interval(row.ci_low, row.ci_high),
         str(row.count),
+        *closed,
+        str(row.closed_count),
         percent(row.chance),
     ]
 
@@ -66,10 +72,16 @@ def closed_count(metrics: Mapping[str, Any]) -> int:
     return int(sum(metrics[f"question_type/{qtype}/count"] for qtype in CLOSED_TYPES))
 
 
-def headline_rows(metrics: Mapping[str, Any]) -> list[list[str]]:
-    """The terminal table's rows: overall lines, then every cell of every breakdown.
+#: Columns of the terminal table (see :func:`headline_rows`).
+HEADLINE_HEADER: tuple[str, ...] = ("cell", "all %", "95% CI", "n", "closed %", "n closed", "chance %")
 
-    Columns: cell, score, 95% interval, items, chance (all in percent).
+
+def headline_rows(metrics: Mapping[str, Any]) -> list[list[str]]:
+    """The terminal table's rows: the overall line, then every cell of every breakdown.
+
+    Columns (:data:`HEADLINE_HEADER`, scores in percent): the score over all items with
+    its 95% interval and item count, then the accuracy on the closed-format items, their
+    count and their chance level; chance only ever sits beside the closed accuracy.
     """
     rows = [
         [
@@ -77,19 +89,14 @@ def headline_rows(metrics: Mapping[str, Any]) -> list[list[str]]:
             percent(metrics["overall"]),
             interval(metrics["overall_ci_low"], metrics["overall_ci_high"]),
             str(int(metrics["count"])),
-            "-",
-        ],
-        [
-            "overall (closed formats)",
             percent(metrics["overall_closed"]),
-            "-",
             str(closed_count(metrics)),
             percent(metrics["chance"]),
         ],
     ]
     for group, values in BREAKDOWNS:
         for row in breakdown_rows(metrics, group, values):
-            rows.append([f"{group}/{row.value}", *_cell_cells(row)[1:]])
+            rows.append([f"{group}/{row.value}", *_cell_cells(row, closed_interval=False)[1:]])
     return rows
 
 
@@ -115,13 +122,15 @@ def aligned_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def terminal_table(metrics: Mapping[str, Any], title: str = "") -> str:
     """The headline table as plain aligned text for a terminal (see :func:`headline_rows`)."""
-    table = aligned_text(["cell", "score %", "95% CI", "n", "chance %"], headline_rows(metrics))
-    footer = (
+    table = aligned_text(HEADLINE_HEADER, headline_rows(metrics))
+    footer = [
+        "all: every item (open-ended answers by their proxy or judge score)",
+        "closed: single choice, multiple choice and true/false only, the items chance is computed on",
         f"parse failures: {int(metrics['parse_failures'])} "
         f"({percent(metrics['parse_failure_rate'])}% of closed items); "
-        f"intervals: image-clustered bootstrap for overall, Wilson for cells"
-    )
-    return "\n".join([*([title] if title else []), table, footer])
+        f"intervals: image-clustered bootstrap for overall, Wilson for cells",
+    ]
+    return "\n".join([*([title] if title else []), table, *footer])
 
 
 def _id_list(ids: Sequence[str]) -> str:
@@ -147,7 +156,7 @@ def _summary_section(metrics: Mapping[str, Any], judged: bool) -> list[str]:
         f"(95% image-clustered bootstrap interval "
         f"{interval(metrics['overall_ci_low'], metrics['overall_ci_high'])}), "
         f"{int(metrics['count'])} items.",
-        f"- **Closed formats**: {percent(metrics['overall_closed'])}; "
+        f"- **Closed formats**: {percent(metrics['overall_closed'])} ({closed_count(metrics)} items); "
         f"uniform random guessing would score {percent(metrics['chance'])}.",
         f"- **Parse failures**: {int(metrics['parse_failures'])} closed items "
         f"({percent(metrics['parse_failure_rate'])}%) committed to no usable answer and scored 0.",
@@ -159,8 +168,11 @@ def _summary_section(metrics: Mapping[str, Any], judged: bool) -> list[str]:
         f"against {percent(metrics['true_false/gold_true_rate'])}% in the gold answers.",
         _open_ended_line(metrics, judged),
         "",
-        "Chance is the expected score of uniform random guessing on a cell's closed-format items; "
-        "cells mix formats, so compare a cell's score with its own chance level.",
+        "In the tables below, **all items** scores every question of a cell (open-ended answers "
+        "by their proxy or judge score); **closed formats** scores only its single-choice, "
+        "multiple-choice and true/false questions. Chance is the expected score of uniform random "
+        "guessing on those closed-format questions, so it is shown beside the closed-format "
+        "accuracy and should be compared with that, not with the all-items score.",
         "",
     ]
     return lines
@@ -180,7 +192,16 @@ def _open_ended_line(metrics: Mapping[str, Any], judged: bool) -> str:
 
 def _breakdown_sections(metrics: Mapping[str, Any]) -> list[str]:
     lines: list[str] = []
-    header = ["value", "score %", "95% CI (Wilson)", "n", "chance %"]
+    header = [
+        "value",
+        "all items %",
+        "95% CI (Wilson)",
+        "n",
+        "closed formats %",
+        "95% CI (Wilson)",
+        "n closed",
+        "chance %",
+    ]
     for group, values in (*BREAKDOWNS, DIMENSION_X_LEVEL):
         rows = [_cell_cells(row) for row in breakdown_rows(metrics, group, values)]
         lines += [f"## {GROUP_TITLES[group]}", "", *_table(header, rows), ""]

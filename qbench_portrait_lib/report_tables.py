@@ -59,7 +59,12 @@ GROUP_TITLES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class CellRow:
-    """One line of a breakdown table: a cell's score, 95% interval, item count and chance."""
+    """One line of a breakdown table.
+
+    ``score``/``ci_low``/``ci_high``/``count`` cover all the cell's items (open-ended ones
+    by their proxy or judge score); ``closed_*`` cover its closed-format items only, the
+    items ``chance`` is computed on: a report shows chance beside ``closed_score`` only.
+    """
 
     group: str
     value: str
@@ -67,6 +72,10 @@ class CellRow:
     ci_low: float
     ci_high: float
     count: int
+    closed_score: float
+    closed_ci_low: float
+    closed_ci_high: float
+    closed_count: int
     chance: float
 
 
@@ -89,10 +98,11 @@ def _number(metrics: Mapping[str, Any], key: str) -> float:
 def cell_row(metrics: Mapping[str, Any], group: str, value: str) -> CellRow:
     """Read the cell ``group/value`` out of a flat metric dict.
 
-    >>> row = cell_row({"level/local/score": 0.5, "level/local/ci_low": 0.2, "level/local/ci_high": 0.8,
-    ...                 "level/local/count": 10.0, "level/local/chance": 0.3}, "level", "local")
-    >>> row.score, row.count
-    (0.5, 10)
+    >>> keys = {"score": 0.5, "ci_low": 0.2, "ci_high": 0.8, "count": 10.0, "chance": 0.3,
+    ...         "closed_score": 0.25, "closed_ci_low": 0.05, "closed_ci_high": 0.7, "closed_count": 4.0}
+    >>> row = cell_row({f"level/local/{key}": value for key, value in keys.items()}, "level", "local")
+    >>> row.score, row.count, row.closed_score, row.closed_count, row.chance
+    (0.5, 10, 0.25, 4, 0.3)
     """
     prefix = f"{group}/{value}/"
     return CellRow(
@@ -102,6 +112,10 @@ def cell_row(metrics: Mapping[str, Any], group: str, value: str) -> CellRow:
         ci_low=_number(metrics, prefix + "ci_low"),
         ci_high=_number(metrics, prefix + "ci_high"),
         count=int(_number(metrics, prefix + "count")),
+        closed_score=_number(metrics, prefix + "closed_score"),
+        closed_ci_low=_number(metrics, prefix + "closed_ci_low"),
+        closed_ci_high=_number(metrics, prefix + "closed_ci_high"),
+        closed_count=int(_number(metrics, prefix + "closed_count")),
         chance=_number(metrics, prefix + "chance"),
     )
 

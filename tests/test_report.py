@@ -12,7 +12,7 @@ import pytest
 
 from qbench_portrait_lib.report import json_safe, run_results, write_report
 from qbench_portrait_lib.report_charts import MissingExtraError
-from qbench_portrait_lib.report_markdown import headline_rows, percent, terminal_table
+from qbench_portrait_lib.report_markdown import headline_rows, interval, percent, terminal_table
 from qbench_portrait_lib.scoring import score_predictions
 from qbench_portrait_lib.scoring_job import References, score_responses
 
@@ -170,6 +170,29 @@ def test_report_md_lists_every_cell_with_count_interval_and_chance(written, smal
     assert percent(metrics[f"{sc}/score"]) in line
     assert f"| {int(metrics[f'{sc}/count'])} |" in line
     assert percent(metrics[f"{sc}/chance"]) in line
+    assert "| all items % | 95% CI (Wilson) | n | closed formats % |" in text
+
+
+def _cells(text: str, value: str) -> list[str]:
+    line = next(line for line in text.splitlines() if line.startswith(f"| {value} |"))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_report_md_puts_chance_beside_the_closed_score_of_the_same_items(written, small_run) -> None:
+    out, _ = written
+    text = (out / "report.md").read_text()
+    metrics = small_run.metrics
+    # aesthetic: q05 (true/false, unparsed), q06 (open-ended), q09 (true/false), q10 (missing)
+    cell = "quality_dimension/aesthetic"
+    assert metrics[f"{cell}/count"] == 4.0 and metrics[f"{cell}/closed_count"] == 3.0
+    _, score, ci, count, closed, closed_ci, closed_n, chance = _cells(text, "aesthetic")
+    assert (score, count) == (percent(metrics[f"{cell}/score"]), "4")
+    assert ci == interval(metrics[f"{cell}/ci_low"], metrics[f"{cell}/ci_high"])
+    assert (closed, closed_n) == (percent(metrics[f"{cell}/closed_score"]), "3")
+    assert closed_ci == interval(metrics[f"{cell}/closed_ci_low"], metrics[f"{cell}/closed_ci_high"])
+    assert chance == percent(metrics[f"{cell}/chance"])
+    # open-ended: no closed items, so neither a closed score nor a chance level
+    assert _cells(text, "open_ended")[4:] == ["-", "-", "0", "-"]
     assert "`q10`" in text  # the missing id is listed
     assert "![charts/image_source.png](charts/image_source.png)" in text
     assert "no judge was used" in text
@@ -179,8 +202,22 @@ def test_terminal_table_has_overall_and_every_cell(small_run) -> None:
     text = terminal_table(small_run.metrics, title="t")
     lines = text.splitlines()
     assert lines[0] == "t"
+    assert lines[1].split() == [
+        "cell",
+        "all",
+        "%",
+        "95%",
+        "CI",
+        "n",
+        "closed",
+        "%",
+        "n",
+        "closed",
+        "chance",
+        "%",
+    ]
     assert lines[3].startswith("overall ")
-    assert len(headline_rows(small_run.metrics)) == 2 + 4 + 3 + 5 + 2
+    assert len(headline_rows(small_run.metrics)) == 1 + 4 + 3 + 5 + 2
     assert "image_source/computer_graphics" in text
     assert "parse failures: 2 " in text  # "I cannot tell." (q05) and no response (q10)
 

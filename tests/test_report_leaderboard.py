@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 from test_report import RESPONSES, small_references
 
-from qbench_portrait_lib.leaderboard import build_leaderboard, leaderboard_markdown, leaderboard_rows
+from qbench_portrait_lib.leaderboard import (
+    build_leaderboard,
+    closed_rows,
+    leaderboard_markdown,
+    leaderboard_rows,
+)
 from qbench_portrait_lib.report import write_comparison_report
 from qbench_portrait_lib.scoring import compare_predictions
 from qbench_portrait_lib.scoring_job import References, ScoringInputError, score_responses
@@ -55,14 +60,33 @@ def test_each_other_run_is_compared_with_the_best(leaderboard) -> None:
     assert wrong["discordant_a"] == wrong["n_closed"]
 
 
-def test_main_table_has_every_cell_and_a_chance_row(leaderboard) -> None:
+def test_main_table_has_every_cell_and_no_chance_row(leaderboard) -> None:
     header, rows = leaderboard_rows(leaderboard)
     assert header[:4] == ["rank", "model", "overall", "95% CI"]
     assert len(header) == 4 + 4 + 3 + 5 + 2
-    assert [row[1] for row in rows] == ["perfect", "mixed", "wrong", "chance"]
+    assert [row[1] for row in rows] == ["perfect", "mixed", "wrong", "n"]
     assert rows[0][header.index("single_choice")] == "100.0"
-    assert rows[-1][header.index("true_false")] == "50.0"
     assert rows[0][header.index("artistic")] == "-"  # no artistic question in the fixture
+    assert rows[-1][header.index("aesthetic")] == "4"  # q05, q06, q09, q10
+
+
+def test_closed_table_puts_chance_under_the_closed_scores(leaderboard) -> None:
+    header, rows = closed_rows(leaderboard)
+    assert header[:3] == ["rank", "model", "closed"]
+    assert [row[1] for row in rows] == ["perfect", "mixed", "wrong", "chance", "n closed"]
+    aesthetic = header.index("aesthetic")
+    perfect = leaderboard.runs[0].metrics
+    # perfect answers everything right, open-ended q06 included: both scores are 100
+    assert perfect["quality_dimension/aesthetic/score"] == 1.0
+    assert rows[0][aesthetic] == "100.0"
+    wrong = leaderboard.runs[2].metrics
+    assert rows[2][aesthetic] == "0.0" and wrong["quality_dimension/aesthetic/closed_score"] == 0.0
+    # chance of the three closed aesthetic items: true/false 1/2, true/false 1/2, 3 options 1/3
+    assert rows[3][aesthetic] == f"{100 * (1 / 2 + 1 / 2 + 1 / 3) / 3:.1f}"
+    assert rows[3][header.index("true_false")] == "50.0"
+    assert "open_ended" not in header  # no closed item, no chance level
+    assert rows[4][aesthetic] == "3"
+    assert rows[4][2] == "10"  # 12 questions, 2 open-ended
 
 
 def test_markdown_explains_the_paired_comparison(leaderboard) -> None:
@@ -70,6 +94,9 @@ def test_markdown_explains_the_paired_comparison(leaderboard) -> None:
     assert "## Paired comparison with the best model (perfect)" in text
     assert "model minus best" in text
     assert "| wrong |" in text
+    assert "## Closed formats" in text
+    main, closed = text.split("## Closed formats")[0], text.split("## Closed formats")[1]
+    assert "| chance |" not in main and "| chance |" in closed.split("## Paired")[0]
 
 
 def test_repeated_model_names_are_numbered() -> None:

@@ -15,10 +15,18 @@ def test_cell_row_names_the_missing_key() -> None:
 
 
 def test_cell_row_reads_null_as_nan() -> None:
-    keys = ("score", "ci_low", "ci_high", "chance")
-    metrics = {f"level/global/{key}": None for key in keys} | {"level/global/count": 0.0}
+    keys = ("score", "ci_low", "ci_high", "chance", "closed_score", "closed_ci_low", "closed_ci_high")
+    metrics = {f"level/global/{key}": None for key in keys}
+    metrics |= {"level/global/count": 0.0, "level/global/closed_count": 0.0}
     row = cell_row(metrics, "level", "global")
     assert math.isnan(row.score) and row.count == 0
+    assert math.isnan(row.closed_score) and row.closed_count == 0
+
+
+def test_cell_row_names_a_missing_closed_key() -> None:
+    keys = ("score", "ci_low", "ci_high", "count", "chance")
+    with pytest.raises(KeyError, match=r"no key 'level/global/closed_score'"):
+        cell_row({f"level/global/{key}": 0.5 for key in keys}, "level", "global")
 
 
 def test_breakdowns_cover_the_label_vocabularies() -> None:

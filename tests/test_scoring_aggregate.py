@@ -76,28 +76,31 @@ C1, C2, C3, C4, C5, C6, C8 = 1 / 3, 1 / 2, 1 / 15, 1 / 7, 1 / 2, 1 / 4, 1 / 2
 NAN = math.nan
 
 # item scores: q1 1, q2 1, q3 0, q4 0, q5 0 (unparsed), q6 0 (unparsed), q7 1 (proxy), q8 1
+# closed_score / closed_count leave out q7, the only open-ended item: they differ from
+# score / count exactly in the cells holding q7 (open_ended, aesthetic, artistic, global,
+# aesthetic.global), e.g. aesthetic: score (0 + 1 + 1) / 3, closed_score (0 + 1) / 2.
 EXPECTED_CELLS = {
-    # (group, value): (score, count, chance)
-    ("question_type", "single_choice"): (1 / 2, 2, (C1 + C6) / 2),
-    ("question_type", "multiple_choice"): (0.0, 2, (C3 + C4) / 2),
-    ("question_type", "true_false"): (2 / 3, 3, 1 / 2),
-    ("question_type", "open_ended"): (1.0, 1, NAN),
-    ("quality_dimension", "technical"): (1.0, 2, (C1 + C2) / 2),
-    ("quality_dimension", "aigc"): (0.0, 3, (C3 + C4 + C5) / 3),
-    ("quality_dimension", "aesthetic"): (2 / 3, 3, (C6 + C8) / 2),
-    ("image_source", "natural"): (1.0, 2, (C1 + C2) / 2),
-    ("image_source", "synthetic_distortion"): (NAN, 0, NAN),
-    ("image_source", "ai_generated"): (0.0, 3, (C3 + C4 + C5) / 3),
-    ("image_source", "artistic"): (2 / 3, 3, (C6 + C8) / 2),
-    ("image_source", "computer_graphics"): (NAN, 0, NAN),
-    ("level", "global"): (3 / 5, 5, (C1 + C5 + C6 + C8) / 4),
-    ("level", "local"): (1 / 3, 3, (C2 + C3 + C4) / 3),
-    ("quality_dimension_x_level", "technical.global"): (1.0, 1, C1),
-    ("quality_dimension_x_level", "technical.local"): (1.0, 1, C2),
-    ("quality_dimension_x_level", "aigc.global"): (0.0, 1, C5),
-    ("quality_dimension_x_level", "aigc.local"): (0.0, 2, (C3 + C4) / 2),
-    ("quality_dimension_x_level", "aesthetic.global"): (2 / 3, 3, (C6 + C8) / 2),
-    ("quality_dimension_x_level", "aesthetic.local"): (NAN, 0, NAN),
+    # (group, value): (score, count, chance, closed_score, closed_count)
+    ("question_type", "single_choice"): (1 / 2, 2, (C1 + C6) / 2, 1 / 2, 2),
+    ("question_type", "multiple_choice"): (0.0, 2, (C3 + C4) / 2, 0.0, 2),
+    ("question_type", "true_false"): (2 / 3, 3, 1 / 2, 2 / 3, 3),
+    ("question_type", "open_ended"): (1.0, 1, NAN, NAN, 0),
+    ("quality_dimension", "technical"): (1.0, 2, (C1 + C2) / 2, 1.0, 2),
+    ("quality_dimension", "aigc"): (0.0, 3, (C3 + C4 + C5) / 3, 0.0, 3),
+    ("quality_dimension", "aesthetic"): (2 / 3, 3, (C6 + C8) / 2, 1 / 2, 2),
+    ("image_source", "natural"): (1.0, 2, (C1 + C2) / 2, 1.0, 2),
+    ("image_source", "synthetic_distortion"): (NAN, 0, NAN, NAN, 0),
+    ("image_source", "ai_generated"): (0.0, 3, (C3 + C4 + C5) / 3, 0.0, 3),
+    ("image_source", "artistic"): (2 / 3, 3, (C6 + C8) / 2, 1 / 2, 2),
+    ("image_source", "computer_graphics"): (NAN, 0, NAN, NAN, 0),
+    ("level", "global"): (3 / 5, 5, (C1 + C5 + C6 + C8) / 4, 2 / 4, 4),
+    ("level", "local"): (1 / 3, 3, (C2 + C3 + C4) / 3, 1 / 3, 3),
+    ("quality_dimension_x_level", "technical.global"): (1.0, 1, C1, 1.0, 1),
+    ("quality_dimension_x_level", "technical.local"): (1.0, 1, C2, 1.0, 1),
+    ("quality_dimension_x_level", "aigc.global"): (0.0, 1, C5, 0.0, 1),
+    ("quality_dimension_x_level", "aigc.local"): (0.0, 2, (C3 + C4) / 2, 0.0, 2),
+    ("quality_dimension_x_level", "aesthetic.global"): (2 / 3, 3, (C6 + C8) / 2, 1 / 2, 2),
+    ("quality_dimension_x_level", "aesthetic.local"): (NAN, 0, NAN, NAN, 0),
 }
 
 EXPECTED_SCALARS = {
@@ -123,6 +126,19 @@ EXPECTED_SCALARS = {
 }
 
 
+CELL_KEYS = (
+    "score",
+    "count",
+    "ci_low",
+    "ci_high",
+    "chance",
+    "closed_score",
+    "closed_count",
+    "closed_ci_low",
+    "closed_ci_high",
+)
+
+
 def same(actual: float, expected: float) -> bool:
     return (math.isnan(actual) and math.isnan(expected)) or actual == pytest.approx(expected, abs=1e-12)
 
@@ -137,27 +153,51 @@ def test_scalar_keys_match_hand_computed_values(result):
         assert same(result[key], expected), (key, result[key], expected)
 
 
+def wilson_matches_scipy(result, prefix: str, score: float, count: int) -> None:
+    """The ``{prefix}ci_low``/``ci_high`` keys: NaN when empty, else scipy's Wilson (0/1 scores)."""
+    low, high = result[f"{prefix}ci_low"], result[f"{prefix}ci_high"]
+    if count == 0:
+        assert math.isnan(low) and math.isnan(high)
+        return
+    interval = binomtest(round(score * count), count).proportion_ci(method="wilson")
+    assert low == pytest.approx(interval.low, abs=1e-12)
+    assert high == pytest.approx(interval.high, abs=1e-12)
+
+
 @pytest.mark.parametrize(("cell", "expected"), EXPECTED_CELLS.items(), ids=lambda v: str(v))
 def test_cells_match_hand_computed_values(result, cell, expected):
     group, value = cell
-    score, count, chance = expected
+    score, count, chance, closed_score, closed_count = expected
     prefix = f"{group}/{value}"
     assert same(result[f"{prefix}/score"], score)
     assert result[f"{prefix}/count"] == float(count)
     assert same(result[f"{prefix}/chance"], chance)
-    if count == 0:
-        assert math.isnan(result[f"{prefix}/ci_low"]) and math.isnan(result[f"{prefix}/ci_high"])
-    else:  # these cells hold 0/1 scores only: Wilson must match scipy's
-        interval = binomtest(round(score * count), count).proportion_ci(method="wilson")
-        assert result[f"{prefix}/ci_low"] == pytest.approx(interval.low, abs=1e-12)
-        assert result[f"{prefix}/ci_high"] == pytest.approx(interval.high, abs=1e-12)
+    assert same(result[f"{prefix}/closed_score"], closed_score)
+    assert result[f"{prefix}/closed_count"] == float(closed_count)
+    # every cell here holds 0/1 scores only (q7's proxy score is 1.0), so Wilson is exact
+    wilson_matches_scipy(result, f"{prefix}/", score, count)
+    wilson_matches_scipy(result, f"{prefix}/closed_", closed_score, closed_count)
+
+
+def test_closed_score_and_chance_cover_the_same_items():
+    # one open-ended item scoring 1 next to one wrong single-choice item: score is 1/2,
+    # but the chance level (1/2 of two options) belongs to the closed score, 0
+    refs = [
+        reference("a", "img1", "single_choice", ["Yes", "No"], ["Yes"]),
+        reference("b", "img1", "open_ended", [], ["The face is sharp."]),
+    ]
+    result = score_predictions(["B", "The face is sharp."], refs, bootstrap_samples=0)
+    cell = "quality_dimension/technical"
+    assert result[f"{cell}/score"] == 0.5 and result[f"{cell}/count"] == 2.0
+    assert result[f"{cell}/closed_score"] == 0.0 and result[f"{cell}/closed_count"] == 1.0
+    assert result[f"{cell}/chance"] == 0.5
+    assert result["question_type/open_ended/closed_count"] == 0.0
+    assert math.isnan(result["question_type/open_ended/closed_ci_low"])
 
 
 def test_every_cell_of_every_vocabulary_is_present_and_nothing_else(result):
     cell_keys = {key for key in result if key.count("/") == 2}
-    expected = {
-        f"{g}/{v}/{k}" for g, v in EXPECTED_CELLS for k in ("score", "count", "ci_low", "ci_high", "chance")
-    }
+    expected = {f"{g}/{v}/{k}" for g, v in EXPECTED_CELLS for k in CELL_KEYS}
     assert cell_keys == expected
     assert set(result) - cell_keys == set(EXPECTED_SCALARS) | {"overall_ci_low", "overall_ci_high", "details"}
 

@@ -30,6 +30,16 @@ def test_wilson_matches_scipy(n, data):
     assert high == pytest.approx(expected.high, abs=1e-12)
 
 
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(1, 5000), data=st.data())
+def test_wilson_contains_the_observed_proportion_exactly(n, data):
+    # charts draw error bars as score - low and high - score: neither may be negative,
+    # not even by rounding (13 / 13 used to give a high bound of 1 - 1e-16)
+    k = data.draw(st.integers(0, n))
+    low, high = wilson_interval(k, n)
+    assert 0.0 <= low <= k / n <= high <= 1.0
+
+
 def test_wilson_of_an_empty_cell_is_nan():
     assert all(math.isnan(v) for v in wilson_interval(0, 0))
 

@@ -1,11 +1,16 @@
 """Aggregate item scores into the flat dict of Python floats the metric returns.
 
 Cells: every value of question_type, quality_dimension, image_source, level and the
-quality_dimension x level cross tab gets ``score`` (mean item score), ``count``, a 95 %
-Wilson interval (``ci_low``/``ci_high``; for cells holding open-ended or other fractional
-scores it is the Wilson interval of the mean, an approximation) and ``chance`` (the mean
-chance score of the cell's closed items; NaN when it has none — open-ended questions
-have no chance level). Empty cells have count 0.0 and NaN elsewhere.
+quality_dimension x level cross tab gets ``score`` (mean item score over all its items),
+``count``, a 95 % Wilson interval (``ci_low``/``ci_high``; for cells holding open-ended or
+other fractional scores it is the Wilson interval of the mean, an approximation) and
+``chance`` (the mean chance score of the cell's closed items; NaN when it has none —
+open-ended questions have no chance level). Because ``chance`` covers the closed items
+only, each cell also gets their accuracy: ``closed_score``, ``closed_count`` and its
+Wilson interval ``closed_ci_low``/``closed_ci_high`` (exact in its assumptions: closed
+items score 0 or 1); compare ``chance`` with ``closed_score``, never with ``score``.
+Empty cells have count 0.0 and NaN elsewhere; cells without closed items have
+closed_count 0.0 and NaN closed scores.
 """
 
 from __future__ import annotations
@@ -37,28 +42,38 @@ def _codes(references: Sequence[Reference], column: str) -> np.ndarray:
 def cell_statistics(
     codes: np.ndarray, scores: np.ndarray, chances: np.ndarray, closed: np.ndarray, size: int
 ) -> list[dict[str, float]]:
-    """Score, count, Wilson interval and chance of each of ``size`` cells given item codes.
+    """Score, count, Wilson interval and chance of each of ``size`` cells given item codes,
+    then the same over the cell's closed items (``closed_*``), the score chance belongs to.
 
-    >>> cells = cell_statistics(np.array([0, 0, 1]), np.array([1.0, 0.0, 1.0]),
-    ...                         np.array([0.5, 0.25, 0.5]), np.array([True, True, True]), 3)
+    >>> cells = cell_statistics(np.array([0, 0, 1, 0]), np.array([1.0, 0.0, 1.0, 0.25]),
+    ...                         np.array([0.5, 0.25, 0.5, np.nan]), np.array([True, True, True, False]), 3)
     >>> cells[0]["score"], cells[0]["count"], cells[0]["chance"], cells[2]["count"]
-    (0.5, 2.0, 0.375, 0.0)
+    (0.4166666666666667, 3.0, 0.375, 0.0)
+    >>> cells[0]["closed_score"], cells[0]["closed_count"], cells[2]["closed_score"]
+    (0.5, 2.0, nan)
     """
     counts = np.bincount(codes, minlength=size)
     sums = np.bincount(codes, weights=scores, minlength=size)
     closed_counts = np.bincount(codes[closed], minlength=size)
+    closed_sums = np.bincount(codes[closed], weights=scores[closed], minlength=size)
     chance_sums = np.bincount(codes[closed], weights=chances[closed], minlength=size)
     cells = []
     for cell in range(size):
         count = int(counts[cell])
+        n_closed = int(closed_counts[cell])
         low, high = wilson_interval(float(sums[cell]), count)
+        closed_low, closed_high = wilson_interval(float(closed_sums[cell]), n_closed)
         cells.append(
             {
                 "score": float(sums[cell] / count) if count else NAN,
                 "count": float(count),
                 "ci_low": low,
                 "ci_high": high,
-                "chance": float(chance_sums[cell] / closed_counts[cell]) if closed_counts[cell] else NAN,
+                "chance": float(chance_sums[cell] / n_closed) if n_closed else NAN,
+                "closed_score": float(closed_sums[cell] / n_closed) if n_closed else NAN,
+                "closed_count": float(n_closed),
+                "closed_ci_low": closed_low,
+                "closed_ci_high": closed_high,
             }
         )
     return cells

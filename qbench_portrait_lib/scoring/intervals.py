@@ -34,6 +34,8 @@ def wilson_interval(successes: float, n: float, confidence: float = CONFIDENCE) 
 
     >>> wilson_interval(0, 0)
     (nan, nan)
+    >>> wilson_interval(0, 5)[0], wilson_interval(13, 13)[1]
+    (0.0, 1.0)
     """
     if n <= 0:
         return math.nan, math.nan
@@ -42,7 +44,8 @@ def wilson_interval(successes: float, n: float, confidence: float = CONFIDENCE) 
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
     half_width = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half_width), min(1.0, centre + half_width)
+    # the interval always contains p (rounding could leave 1 - 1e-16 above 13 / 13)
+    return min(p, max(0.0, centre - half_width)), max(p, min(1.0, centre + half_width))
 
 
 def bootstrap_ratio_interval(

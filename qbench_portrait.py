@@ -28,6 +28,8 @@ from typing import Any, ClassVar
 
 import datasets
 
+from qbench_portrait_lib.about import CITATION as _CITATION
+from qbench_portrait_lib.about import HOMEPAGE as _HOMEPAGE
 from qbench_portrait_lib.data.features import FEATURES
 from qbench_portrait_lib.data.release import (
     DEFAULT_MAX_IMAGE_PIXELS,
@@ -53,17 +55,6 @@ AIGC-specific distortions, aesthetics) and five image sources (natural, syntheti
 distortion, AI-generated, artistic, computer graphics).
 """
 
-_CITATION = """\
-@misc{qbench_portrait_2026,
-  title         = {Q-Bench-Portrait},
-  year          = {2026},
-  eprint        = {2601.18346},
-  archivePrefix = {arXiv},
-  url           = {https://arxiv.org/abs/2601.18346}
-}
-"""
-
-_HOMEPAGE = "https://arxiv.org/abs/2601.18346"
 _LICENSE = "other"
 
 _NO_DATA_DIR_MESSAGE = (

@@ -23,8 +23,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qbench_portrait_lib.image_statistics import open_image
-from qbench_portrait_lib.labels import COLUMNS, QUESTION_TYPES, option_letter
-from qbench_portrait_lib.prompt import render_prompt
+from qbench_portrait_lib.labels import REFERENCE_COLUMNS, option_letter
+from qbench_portrait_lib.prompt import question_type_name, render_prompt
 from qbench_portrait_lib.scoring import score_predictions
 
 #: Metric names of the YAML's metric_list, each with the key of score_predictions' result it reports.
@@ -43,9 +43,6 @@ METRIC_KEYS: dict[str, str] = {
     "parse_failure_rate": "parse_failure_rate",
 }
 
-_REFERENCE_COLUMNS = tuple(column for column in COLUMNS if column != "image")
-
-
 def doc_to_visual(doc: Mapping[str, Any]) -> list[Any]:
     """The question's image as a one-element list of RGB PIL images."""
     return [open_image(doc["image"]).convert("RGB")]
@@ -57,14 +54,9 @@ def doc_to_text(doc: Mapping[str, Any], lmms_eval_specific_kwargs: Mapping[str, 
     return f"{kwargs.get('pre_prompt', '')}{render_prompt(doc)}{kwargs.get('post_prompt', '')}"
 
 
-def _type_name(doc: Mapping[str, Any]) -> str:
-    value = doc["question_type"]
-    return QUESTION_TYPES[value] if isinstance(value, int) else str(value)
-
-
 def doc_to_target(doc: Mapping[str, Any]) -> str:
     """The expected answer as the prompt asks for it: letters, True/False, or the reference text."""
-    qtype = _type_name(doc)
+    qtype = question_type_name(doc["question_type"])
     answers = list(doc["answer"])
     if qtype in ("single_choice", "multiple_choice"):
         options = list(doc["options"])
@@ -74,10 +66,10 @@ def doc_to_target(doc: Mapping[str, Any]) -> str:
 
 def reference_of(doc: Mapping[str, Any]) -> dict[str, Any]:
     """The document without its image: the reference record the scoring core takes."""
-    missing = [column for column in _REFERENCE_COLUMNS if column not in doc]
+    missing = [column for column in REFERENCE_COLUMNS if column not in doc]
     if missing:
         raise KeyError(f"document {doc.get('id')!r} lacks the contract column(s) {missing}")
-    return {column: doc[column] for column in _REFERENCE_COLUMNS}
+    return {column: doc[column] for column in REFERENCE_COLUMNS}
 
 
 def process_results(doc: Mapping[str, Any], results: Sequence[str | None]) -> dict[str, dict[str, Any]]:

@@ -10,16 +10,7 @@ import evaluate
 from qbench_portrait_lib.scoring import score_predictions
 from qbench_portrait_lib.scoring.references import REFERENCE_COLUMNS
 from qbench_portrait_lib.scoring.references import normalize_reference
-
-_CITATION = """\
-@misc{qbench_portrait_2026,
-  title         = {Q-Bench-Portrait},
-  year          = {2026},
-  eprint        = {2601.18346},
-  archivePrefix = {arXiv},
-  url           = {https://arxiv.org/abs/2601.18346}
-}
-"""
+from qbench_portrait_lib.about import CITATION as _CITATION
 
 _DESCRIPTION = """\
 Scores multimodal LLMs on Q-Bench-Portrait, the portrait quality-perception benchmark.

@@ -29,7 +29,7 @@ T = TypeVar("T")
 _PRINTED_IDS = 20
 
 #: Library errors a command reports as a clean message (anything else is a bug and keeps its traceback).
-_USER_ERRORS = (ValueError, OSError, ImportError)
+_USER_ERRORS = (ValueError, KeyError, OSError, ImportError)
 
 
 def _run_cleanly(action: Callable[[], T]) -> T:

@@ -36,8 +36,12 @@ INSTRUCTIONS: dict[str, str] = {
 }
 
 
-def _type_name(value: Any) -> str:
-    """Accept a ClassLabel name or int for ``question_type``."""
+def question_type_name(value: Any) -> str:
+    """The ``question_type`` name, given a ClassLabel name or int.
+
+    >>> question_type_name(2), question_type_name("open_ended")
+    ('true_false', 'open_ended')
+    """
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise TypeError(f"question_type must be a name or an int, got {value!r}")
     if isinstance(value, int):
@@ -61,7 +65,7 @@ def render_prompt(example: Mapping[str, Any]) -> str:
     The eyes are in focus.
     Is this statement true or false? Answer with True or False only.
     """
-    qtype = _type_name(example["question_type"])
+    qtype = question_type_name(example["question_type"])
     lines = [str(example["question"]).strip()]
     if qtype in ("single_choice", "multiple_choice"):
         options = list(example.get("options") or [])

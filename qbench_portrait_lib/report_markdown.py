@@ -130,7 +130,19 @@ def terminal_table(metrics: Mapping[str, Any], title: str = "") -> str:
         f"({percent(metrics['parse_failure_rate'])}% of closed items); "
         f"intervals: image-clustered bootstrap for overall, Wilson for cells",
     ]
+    if _was_judged(metrics):
+        footer.append(
+            f"judge: {int(metrics['open_ended/judge_failures'])} open-ended items "
+            f"({percent(metrics['open_ended/judge_failure_rate'])}%) got no valid judge score "
+            f"and kept their proxy score"
+        )
     return "\n".join([*([title] if title else []), table, *footer])
+
+
+def _was_judged(metrics: Mapping[str, Any]) -> bool:
+    """True when a judge scored this run (its failure rate is NaN without one)."""
+    rate = metrics.get("open_ended/judge_failure_rate")
+    return isinstance(rate, float) and not math.isnan(rate)
 
 
 def _id_list(ids: Sequence[str]) -> str:

@@ -245,3 +245,16 @@ def test_run_results_keeps_errored_requests(small_run) -> None:
     results = run_results(run)
     assert results["errored_requests"] == {}
     assert set(results) == {"metadata", "metrics", "missing_ids", "errored_requests"}
+
+
+def test_terminal_table_reports_judge_failures_only_when_a_judge_scored(small_run) -> None:
+    assert "judge:" not in terminal_table(small_run.metrics)
+
+    def judge_failing_on_q06(items):
+        return [None if item.id == "q06" else 2.0 for item in items]
+
+    judged = score_predictions(
+        RESPONSES, list(small_references().rows), judge=judge_failing_on_q06, bootstrap_samples=0
+    )
+    footer = terminal_table(judged).splitlines()[-1]
+    assert footer == "judge: 1 open-ended items (50.0%) got no valid judge score and kept their proxy score"

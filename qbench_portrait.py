@@ -32,6 +32,7 @@ from qbench_portrait_lib.about import CITATION as _CITATION
 from qbench_portrait_lib.about import HOMEPAGE as _HOMEPAGE
 from qbench_portrait_lib.data.features import FEATURES
 from qbench_portrait_lib.data.release import (
+    DEFAULT_MAX_IMAGE_BYTES,
     DEFAULT_MAX_IMAGE_PIXELS,
     ValidatedRelease,
     iter_release_rows,
@@ -73,16 +74,21 @@ class QBenchPortraitConfig(datasets.BuilderConfig):
     Args:
         max_image_pixels: decompression-bomb guard; a release image whose header declares
             more pixels than this is a validation error.
+        max_image_bytes: decompression-bomb guard; a release image file (zip member: its
+            declared uncompressed size) larger than this is a validation error.
         sample_seed: seed of the embedded sample generator (config "sample" only).
     """
 
     max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+    max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES
     sample_seed: int = 0
 
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.max_image_pixels <= 0:
             raise ValueError(f"max_image_pixels must be a positive int, got {self.max_image_pixels!r}")
+        if self.max_image_bytes <= 0:
+            raise ValueError(f"max_image_bytes must be a positive int, got {self.max_image_bytes!r}")
 
 
 class QBenchPortrait(datasets.GeneratorBasedBuilder):
@@ -115,7 +121,11 @@ class QBenchPortrait(datasets.GeneratorBasedBuilder):
         elif self.config.data_dir is None:
             raise ValueError(_NO_DATA_DIR_MESSAGE)
         else:
-            release = read_release(self.config.data_dir, max_image_pixels=self.config.max_image_pixels)
+            release = read_release(
+                self.config.data_dir,
+                max_image_pixels=self.config.max_image_pixels,
+                max_image_bytes=self.config.max_image_bytes,
+            )
         return [datasets.SplitGenerator(name=datasets.Split.TEST, gen_kwargs={"release": release})]
 
     def _generate_examples(self, release: ValidatedRelease | None) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -148,6 +148,9 @@ def _true_false_response(rng: random.Random, gold: bool) -> str:
     return rng.choice(styles)
 
 
+_REGIONS = ("face", "eyes", "background")
+
+
 def make_items(count: int, seed: int = 0) -> tuple[list[str | None], list[dict]]:
     """``count`` references in the benchmark's proportions, with one response each."""
     rng = random.Random(seed)
@@ -155,15 +158,16 @@ def make_items(count: int, seed: int = 0) -> tuple[list[str | None], list[dict]]
     references: list[dict] = []
     for index in range(count):
         kind = rng.random()
+        level = rng.choice(LEVELS)
         base = {
             "id": f"q{index:07d}",
             "image_id": f"img{index // 3:07d}",  # about three questions per image
             "question": "How is the quality of this portrait?",
             "quality_dimension": rng.choice(QUALITY_DIMENSIONS),
             "image_source": rng.choice(IMAGE_SOURCES),
-            "level": rng.choice(LEVELS),
+            "level": level,
             "attribute": "blur",
-            "region": "",
+            "region": "" if level == "global" else rng.choice(_REGIONS),
         }
         if kind < 0.35:
             options = rng.choice(_SINGLE_OPTIONS)

@@ -43,6 +43,7 @@ METRIC_KEYS: dict[str, str] = {
     "parse_failure_rate": "parse_failure_rate",
 }
 
+
 def doc_to_visual(doc: Mapping[str, Any]) -> list[Any]:
     """The question's image as a one-element list of RGB PIL images."""
     return [open_image(doc["image"]).convert("RGB")]

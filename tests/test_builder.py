@@ -26,6 +26,7 @@ def test_info_features_version_and_citation(tmp_path: Path) -> None:
     assert "2,765" in builder.info.description
     assert isinstance(builder.config, QBenchPortraitConfig)
     assert builder.config.max_image_pixels == 40_000_000
+    assert builder.config.max_image_bytes == 64 * 1024 * 1024
 
 
 @pytest.mark.parametrize(("as_json", "as_zip"), [(False, False), (True, False), (False, True), (True, True)])
@@ -94,6 +95,18 @@ def test_pixel_limit_comes_from_the_config(tmp_path: Path) -> None:
         build(tmp_path, release, max_image_pixels=700)
     with pytest.raises(ValueError, match="max_image_pixels must be a positive int, got 0"):
         QBenchPortraitConfig(name="x", max_image_pixels=0)
+
+
+def test_byte_cap_comes_from_the_config(tmp_path: Path) -> None:
+    release = write_release(tmp_path / "release", as_zip=True)
+    cap = len(IMAGES["sub/b.png"])
+    with pytest.raises(
+        ReleaseValidationError,
+        match=rf"zip member 'a.jpg' declares \d+ bytes, over the limit of max_image_bytes={cap}",
+    ):
+        build(tmp_path, release, max_image_bytes=cap)
+    with pytest.raises(ValueError, match="max_image_bytes must be a positive int, got -1"):
+        QBenchPortraitConfig(name="x", max_image_bytes=-1)
 
 
 def test_iter_rows_is_what_the_builder_generates(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fixtures_release import IMAGES, image_bytes, records, write_release
+from test_release_contract import CONTRACT_CASES, with_change
 
 from qbench_portrait_lib.data.release import locate_release, read_release
 from qbench_portrait_lib.data.validation import ReleaseValidationError
@@ -33,50 +34,32 @@ def problems_of(root: Path, **kwargs: Any) -> list[str]:
     return info.value.problems
 
 
-def with_change(index: int, **changes: Any) -> list[dict[str, Any]]:
-    recs = records()
-    for key, value in changes.items():
-        if value is None:
-            recs[index].pop(key, None)
-        else:
-            recs[index][key] = value
-    return recs
-
-
 # (record index, changes, expected problem)
 RECORD_CASES = [
     (0, {"question": None}, r"record 0 \(id 'q1', line 1\): missing required field 'question'"),
     (0, {"image": None}, r"missing required field 'image' \(or its alias 'img_path'\)"),
     (1, {"quality_dimension": "colour"}, r"record 1 \(id 'q2', line 2\): unknown quality_dimension 'colour'"),
     (0, {"question_type": "essay"}, r"unknown question_type 'essay'; expected one of \['single_choice'"),
-    (0, {"answer": ["Blurry"]}, r"answer \['Blurry'\] is not among the options"),
-    (0, {"answer": ["Sharp", "Very blurry"]}, r"a single_choice question needs exactly 1 answer, got 2"),
-    (1, {"answer": []}, r"a multiple_choice question needs at least 1 answer, got none"),
-    (2, {"answer": ["True", "False"]}, r"a true_false question needs exactly 1 answer, got 2"),
-    (
-        2,
-        {"options": ["Yes", "No"], "answer": ["Yes"]},
-        r"a true_false question must have options \['True', 'False'\]",
-    ),
     (
         3,
         {"options": ["A", "B"]},
         r"record 3 \(id 'q4', line 4\): an open_ended question must have no options",
     ),
-    (3, {"answer": [""]}, r"an open_ended question needs at least one non-empty reference answer"),
+    (
+        0,
+        {"options": ["Low", "low.", "High"], "answer": ["Low"]},
+        r"record 0 \(id 'q1', line 1\): options 'Low' and 'low.' are the same option to answer extraction",
+    ),
     (0, {"options": None}, r"a single_choice question needs 'options' \(or its alias 'candidates'\)"),
-    (0, {"options": ["Sharp"], "answer": ["Sharp"]}, r"needs at least 2 options, got \['Sharp'\]"),
-    (0, {"options": ["Sharp", "Sharp"], "answer": ["Sharp"]}, r"options must be distinct"),
     (0, {"question": 7}, r"field 'question' must be a string, got int 7"),
     (0, {"options": "Sharp, Blurry"}, r"field 'options' must be a list of strings, got 'Sharp, Blurry'"),
     (0, {"answer": [1]}, r"field 'answer' must be a list of strings, got \[1\]"),
     (0, {"id": 12}, r"field 'id' must be a string, got int 12"),
     (0, {"img_path": "a.jpg"}, r"has both 'image' and its alias 'img_path'; keep one"),
-    (1, {"region": ""}, r"a local question needs a non-empty 'region'"),
-    (0, {"region": "eyes"}, r"a global question must have region '', got 'eyes'"),
     (0, {"image": "missing.jpg"}, r"image 'missing.jpg': not found in .*images"),
     (0, {"image": "/etc/passwd"}, r"image path '/etc/passwd' is absolute"),
     (0, {"image": "../annotations.jsonl"}, r"image path '../annotations.jsonl' escapes the release root"),
+    *CONTRACT_CASES,  # options, answer and region: the rules the scorer shares
 ]
 
 
@@ -232,3 +215,66 @@ def test_unknown_fields_are_named_in_a_warning(tmp_path: Path, caplog: pytest.Lo
         release = read_release(write_release(tmp_path / "release", recs))
     assert len(release.rows) == 4
     assert "field 'concern' (in 4 records) is not part of the data contract" in caplog.text
+
+
+@pytest.mark.parametrize("as_zip", [False, True])
+def test_image_over_the_byte_cap(tmp_path: Path, as_zip: bool) -> None:
+    root = write_release(tmp_path / "release", as_zip=as_zip)
+    size, cap = len(IMAGES["a.jpg"]), len(IMAGES["sub/b.png"])
+    assert size > cap
+    what = "zip member 'a.jpg' declares" if as_zip else "file is"
+    problems = problems_of(root, max_image_bytes=cap)
+    assert len(problems) == 2, problems  # q1 and q2 use a.jpg; sub/b.png is exactly at the cap
+    assert problems[1] == (
+        f"annotations.jsonl: record 1 (id 'q2', line 2): image 'a.jpg': {what} {size} bytes, "
+        f"over the limit of max_image_bytes={cap} (decompression-bomb guard)"
+    )
+    assert len(read_release(root, max_image_bytes=size).rows) == 4
+
+
+def test_zip_header_check_does_not_decompress_the_whole_member(tmp_path: Path) -> None:
+    """A JPEG followed by 8 MB of zeros deflates to a few KB; checking it must stay small."""
+    import tracemalloc
+
+    from qbench_portrait_lib.data.images import ImageStore
+
+    archive_path = tmp_path / "images.zip"
+    with (
+        zipfile.ZipFile(archive_path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("a.jpg", "w") as member,
+    ):
+        member.write(IMAGES["a.jpg"])
+        for _ in range(8):
+            member.write(bytes(1 << 20))
+    assert archive_path.stat().st_size < 100_000
+    with ImageStore(archive_path) as store:
+        tracemalloc.start()
+        try:
+            assert store.check("a.jpg", max_pixels=10_000, max_bytes=16 << 20) == (24, 32)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < 1 << 20, f"checking the header allocated {peak} bytes"
+        with pytest.raises(ValueError, match=r"zip member 'a.jpg' declares 838\d{4} bytes, over the limit"):
+            store.check("a.jpg", max_pixels=10_000, max_bytes=1 << 20)
+
+
+@pytest.mark.parametrize("name", ["max_image_bytes", "max_image_pixels"])
+def test_limits_must_be_positive_ints(tmp_path: Path, name: str) -> None:
+    root = write_release(tmp_path / "release")
+    with pytest.raises(ValueError, match=rf"{name} must be a positive int, got 0"):
+        read_release(root, **{name: 0})
+
+
+def test_corrupt_zip_member_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    root = tmp_path / "release"
+    write_release(root, as_zip=True)
+    with zipfile.ZipFile(root / "images.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.jpg", IMAGES["a.jpg"] * 3)
+        archive.writestr("sub/b.png", IMAGES["sub/b.png"])
+    data = bytearray((root / "images.zip").read_bytes())
+    start = 30 + len("a.jpg")  # the first member's data follows its local header
+    data[start : start + 40] = bytes(byte ^ 0x5A for byte in data[start : start + 40])
+    (root / "images.zip").write_bytes(bytes(data))
+    with pytest.raises(ReleaseValidationError, match=r"image 'a.jpg': zip member 'a.jpg' cannot be read: "):
+        read_release(root)

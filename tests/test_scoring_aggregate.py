@@ -50,13 +50,21 @@ FIXTURE = [
             ["Eyes", "Hair", "Mouth", "Background"],
             ["Eyes", "Hair"],
             level="local",
+            region="face",
             **AIGC,
         ),
         "A",
     ),
     (
         reference(
-            "q4", "img2", "multiple_choice", ["Eyes", "Hair", "Mouth"], ["Hair"], level="local", **AIGC
+            "q4",
+            "img2",
+            "multiple_choice",
+            ["Eyes", "Hair", "Mouth"],
+            ["Hair"],
+            level="local",
+            region="face",
+            **AIGC,
         ),
         "B, C",
     ),

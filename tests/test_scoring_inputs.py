@@ -63,27 +63,68 @@ def test_label_outside_the_contract(column, value, message):
 
 
 def test_numpy_ints_are_accepted_as_labels():
-    references = with_change(0, level=np.int64(1))
+    references = with_change(0, level=np.int64(1), region="face")
     assert score_predictions(PREDICTIONS, references)["level/local/count"] == 4.0
 
 
 @pytest.mark.parametrize(
     ("index", "changes", "message"),
     [
-        (0, {"answer": ["Blurry"]}, r"every answer must be one of the options \[.*\], got \['Blurry'\]"),
-        (0, {"answer": ["Sharp", "Very blurry"]}, "a single_choice question needs exactly 1 answer"),
-        (2, {"answer": []}, r"a multiple_choice question needs at least 1 answer, got \[\]"),
-        (1, {"options": ["Yes", "No"], "answer": ["Yes"]}, r"true_false options must be \['True', 'False'\]"),
-        (6, {"answer": []}, "an open_ended question needs at least one reference answer"),
+        (0, {"answer": ["Blurry"]}, r"answer \['Blurry'\] is not among the options \['Sharp', .*\]"),
+        (0, {"answer": ["Sharp", "Very blurry"]}, "a single_choice question needs exactly 1 answer, got 2"),
+        (2, {"answer": []}, "a multiple_choice question needs at least 1 answer, got none"),
+        (2, {"answer": ["Eyes", "Eyes"]}, r"answer lists an option twice: \['Eyes', 'Eyes'\]"),
+        (
+            1,
+            {"options": ["Yes", "No"], "answer": ["Yes"]},
+            r"a true_false question must have options \['True', 'False'\], got \['Yes', 'No'\]",
+        ),
+        (1, {"options": ["true", "false"], "answer": ["true"]}, r"must have options \['True', 'False'\]"),
+        (
+            6,
+            {"answer": []},
+            r"an open_ended question needs at least one non-empty reference answer, got \[\]",
+        ),
+        (6, {"answer": [" "]}, "an open_ended question needs at least one non-empty reference answer"),
+        (6, {"options": ["Sharp", "Blurry"]}, r"an open_ended question must have no options, got \['Sharp'"),
         (0, {"options": "Sharp"}, "options must be a list of strings, got str 'Sharp'"),
         (0, {"answer": [3]}, "answer must be a list of strings, got an item 3"),
-        (0, {"options": ["A", "A"], "answer": ["A"]}, "options must be distinct"),
+        (0, {"options": ["A", "A"], "answer": ["A"]}, "options 'A' and 'A' are the same option"),
+        (
+            0,
+            {"options": ["Low", "low."], "answer": ["Low"]},
+            r"options 'Low' and 'low.' are the same option to answer extraction \(it ignores case, spacing",
+        ),
+        (0, {"options": ["Sharp"], "answer": ["Sharp"]}, r"needs 2 to 26 options, got 1: \['Sharp'\]"),
+        (
+            0,
+            {"options": [f"option {i}" for i in range(27)], "answer": ["option 0"]},
+            "a single_choice question needs 2 to 26 options, got 27",
+        ),
+        (0, {"options": ["Sharp", " . "], "answer": ["Sharp"]}, "every option needs visible text, got ' . '"),
+        (1, {"region": ""}, r"a local question needs a non-empty 'region', got ''"),
+        (0, {"region": "eyes"}, r"a global question must have region '', got 'eyes'"),
         (0, {"image_id": 7}, "image_id must be a string, got 7"),
     ],
 )
 def test_inconsistent_reference(index, changes, message):
-    with pytest.raises((ValueError, TypeError), match=message):
-        normalize_references(with_change(index, **changes))
+    references = with_change(index, **changes)
+    with pytest.raises((ValueError, TypeError), match=message) as info:
+        normalize_references(references)
+    assert str(info.value).startswith(f"reference {index} (id {references[index]['id']!r}): ")
+
+
+def test_every_contract_problem_of_a_reference_is_named_at_once():
+    references = with_change(0, options=["Low", "low"], answer=["Medium"], region="eyes")
+    with pytest.raises(ValueError, match=r"the same option.*; answer \['Medium'\] is not among.*; a global"):
+        normalize_references(references)
+
+
+def test_twenty_six_options_are_accepted():
+    options = [f"option {chr(65 + i)}" for i in range(26)]
+    references = with_change(0, options=options, answer=["option Z"])
+    assert normalize_references(references)[0].answer == ("option Z",)
+    assert score_predictions(["Z", *PREDICTIONS[1:]], references)["overall"] == 0.5
 
 
 def test_duplicate_ids_are_an_error():

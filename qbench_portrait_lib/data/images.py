@@ -2,7 +2,10 @@
 
 Paths in annotations are relative to the image root (``images/`` or the root of
 ``images.zip``); absolute paths and paths escaping the root are refused. Image
-headers are read with PIL to check the size without decoding any pixels.
+headers are read with PIL to check the size without decoding any pixels, and only
+the header is read: a zip member is never decompressed whole to be checked. Files (and
+zip members, by their declared uncompressed size) over a byte cap are refused, so a
+small zip cannot expand into gigabytes when the rows are built.
 
 >>> safe_relative_path("portraits/a.jpg")
 'portraits/a.jpg'
@@ -18,9 +21,14 @@ import io
 import os
 import warnings
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from PIL import Image, UnidentifiedImageError
+
+#: Default byte cap of one image file (zip members: declared uncompressed size).
+DEFAULT_MAX_IMAGE_BYTES = 64 * 1024 * 1024
 
 
 def safe_relative_path(path: str) -> str:
@@ -36,8 +44,11 @@ def safe_relative_path(path: str) -> str:
     return "/".join(parts)
 
 
-def image_header_size(data: bytes | io.BufferedIOBase, max_pixels: int) -> tuple[int, int]:
+def image_header_size(data: bytes | IO[bytes], max_pixels: int) -> tuple[int, int]:
     """``(width, height)`` from the image header; raises ValueError if unreadable or too large.
+
+    ``data`` is the image's bytes or a binary stream; PIL reads a stream lazily, so only
+    the header is read from it.
 
     >>> buffer = io.BytesIO()
     >>> Image.new("RGB", (40, 30)).save(buffer, format="PNG")
@@ -68,6 +79,20 @@ def image_header_size(data: bytes | io.BufferedIOBase, max_pixels: int) -> tuple
             "(decompression-bomb guard)"
         )
     return width, height
+
+
+def _check_byte_size(size: int, max_bytes: int, what: str) -> None:
+    """Raise ValueError when ``size`` is over ``max_bytes``; ``what`` starts the message.
+
+    >>> _check_byte_size(2_000, 1_000, "file is")
+    Traceback (most recent call last):
+    ...
+    ValueError: file is 2000 bytes, over the limit of max_image_bytes=1000 (decompression-bomb guard)
+    """
+    if size > max_bytes:
+        raise ValueError(
+            f"{what} {size} bytes, over the limit of max_image_bytes={max_bytes} (decompression-bomb guard)"
+        )
 
 
 class ImageStore:
@@ -128,15 +153,25 @@ class ImageStore:
         self._checked_paths[name] = path
         return path
 
-    def check(self, name: str, max_pixels: int) -> tuple[int, int]:
-        """Size of image ``name`` (a safe relative path) from its header; ValueError if missing/bad."""
+    def check(self, name: str, max_pixels: int, max_bytes: int = DEFAULT_MAX_IMAGE_BYTES) -> tuple[int, int]:
+        """Size of image ``name`` (a safe relative path) from its header; ValueError if missing/bad.
+
+        Refuses a file (or zip member, by its declared uncompressed size) over ``max_bytes``,
+        and reads only as much of the image as PIL needs to parse the header.
+        """
         if self.is_zip:
             info = self._members.get(name)
             if info is None or self._zip is None:
                 raise ValueError(f"not found in {self.location.name}")
-            with self._zip.open(info) as stream:
-                return image_header_size(stream.read(), max_pixels)
-        with open(self._file_path(name), "rb") as stream:
+            _check_byte_size(info.file_size, max_bytes, f"zip member {info.filename!r} declares")
+            try:
+                with self._zip.open(info) as stream:  # decompresses lazily, as PIL reads
+                    return image_header_size(stream, max_pixels)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
+                raise ValueError(f"zip member {info.filename!r} cannot be read: {error}") from None
+        path = self._file_path(name)
+        _check_byte_size(path.stat().st_size, max_bytes, "file is")
+        with open(path, "rb") as stream:
             return image_header_size(stream, max_pixels)
 
     def read_bytes(self, name: str) -> bytes:

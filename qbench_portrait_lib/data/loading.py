@@ -5,7 +5,8 @@
 - ``None`` or ``"sample"``: the embedded sample, built by the builder and cached in the
   datasets cache (the cache key follows the data-core code, so a code change rebuilds);
 - an export folder (``data/*.parquet`` + ``README.md``): ``load_dataset(folder)``;
-- a raw release folder (``annotations.json(l)``): the builder's "release" config;
+- a raw release folder (``annotations.json(l)``): the builder's "release" config, cached
+  under a key that also covers the release's content (:func:`release_fingerprint`);
 - anything else: ``load_dataset(source)``, e.g. a Hub repo id ``ORG/qbench-portrait``.
 
 Labels come back as ClassLabel ints; ``ds.features["level"].int2str(...)`` gives names.
@@ -16,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import datasets
@@ -52,14 +55,65 @@ def is_release_dir(path: Path) -> bool:
     return any((path / name).is_file() for name in ANNOTATION_NAMES)
 
 
-def _release_fingerprint(path: Path) -> str:
-    """Size and modification time of the release's annotations and image root: a changed release rebuilds."""
-    parts = []
-    for name in (*ANNOTATION_NAMES, "images", "images.zip"):
-        if (path / name).exists():
-            stat = (path / name).stat()
-            parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+def _tree_entries(root: Path) -> Iterator[str]:
+    """``relative name:size:mtime_ns`` of every file under ``root`` (one scandir walk, sorted per folder).
+
+    Directory symlinks are not followed (no loops); file symlinks are, like the reader does.
+    """
+    pending = [(root, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+        for entry in entries:
+            name = f"{prefix}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((Path(entry.path), f"{name}/"))
+            elif entry.is_file():
+                stat = entry.stat()
+                yield f"{name}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _zip_entries(path: Path) -> Iterator[str]:
+    """``name:crc:size`` of every member of the zip at ``path`` (its central directory only)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                yield f"{info.filename}:{info.CRC}:{info.file_size}"
+    except (zipfile.BadZipFile, OSError) as error:
+        yield f"unreadable:{error}"  # the reader reports it; the key just has to differ
+
+
+def release_fingerprint(path: Path) -> str:
+    """A digest of what a raw release holds: a release changed in any way is rebuilt, not read stale.
+
+    Covers the annotations file (its bytes: it is small), every file under ``images/``
+    (relative name, size, mtime_ns; an image rewritten in place changes its mtime) and every
+    member of ``images.zip`` (name, CRC-32, size, plus the zip's own size and mtime_ns).
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = (root / "annotations.jsonl").write_text("{}")
+    >>> first = release_fingerprint(root)
+    >>> _ = (root / "annotations.jsonl").write_text("[]")
+    >>> release_fingerprint(root) != first
+    True
+    """
+    digest = hashlib.sha256()
+    for name in ANNOTATION_NAMES:
+        if (path / name).is_file():
+            digest.update(f"{name}\0".encode())
+            digest.update(hashlib.sha256((path / name).read_bytes()).digest())
+    if (path / "images").is_dir():
+        digest.update(b"images/\0")
+        for entry in _tree_entries(path / "images"):
+            digest.update(f"{entry}\0".encode())
+    if (path / "images.zip").is_file():
+        stat = (path / "images.zip").stat()
+        digest.update(f"images.zip:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+        for entry in _zip_entries(path / "images.zip"):
+            digest.update(f"{entry}\0".encode())
+    return digest.hexdigest()[:16]
 
 
 def _build(config_name: str, split: str, *, fingerprint: str = "", **config_kwargs: str) -> datasets.Dataset:
@@ -83,7 +137,7 @@ def load_benchmark(source: str | os.PathLike[str] | None = None, split: str = "t
             return datasets.load_dataset(str(path), split=split)
         if is_release_dir(path):
             return _build(
-                "release", split, fingerprint=_release_fingerprint(path), data_dir=str(path.resolve())
+                "release", split, fingerprint=release_fingerprint(path), data_dir=str(path.resolve())
             )
         raise ValueError(
             f"{path} is a folder but neither an export (README.md + data/*.parquet) nor a raw release "

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qbench_portrait_lib.data.images import ImageStore, safe_relative_path
+from qbench_portrait_lib.data.images import DEFAULT_MAX_IMAGE_BYTES, ImageStore, safe_relative_path
 from qbench_portrait_lib.data.validation import ReleaseValidationError, normalise_record, unknown_fields
 from qbench_portrait_lib.labels import REFERENCE_COLUMNS
 
@@ -122,9 +122,19 @@ def _row_in_contract_order(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_release(
-    data_dir: str | os.PathLike[str], max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
+    data_dir: str | os.PathLike[str],
+    max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+    max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES,
 ) -> ValidatedRelease:
-    """Validate the whole release in ``data_dir``; raise :class:`ReleaseValidationError` with all problems."""
+    """Validate the whole release in ``data_dir``; raise :class:`ReleaseValidationError` with all problems.
+
+    Decompression-bomb guards: an image whose header declares more than ``max_image_pixels``
+    pixels, or whose file (zip member: declared uncompressed size) holds more than
+    ``max_image_bytes`` bytes, is a problem.
+    """
+    for name, limit in (("max_image_pixels", max_image_pixels), ("max_image_bytes", max_image_bytes)):
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
+            raise ValueError(f"{name} must be a positive int, got {limit!r}")
     layout = locate_release(data_dir)
     problems: list[str] = []
     records = _read_records(layout.annotations, problems)
@@ -148,7 +158,9 @@ def read_release(
                 else:
                     seen_ids[row["id"]] = index
             if row.get("image_path"):
-                record_problems.extend(_image_problem(store, row, image_checks, max_image_pixels))
+                record_problems.extend(
+                    _image_problem(store, row, image_checks, max_image_pixels, max_image_bytes)
+                )
             problems.extend(f"{where}: {problem}" for problem in record_problems)
             if not record_problems:
                 rows.append(_row_in_contract_order(row))
@@ -167,7 +179,7 @@ def read_release(
 
 
 def _image_problem(
-    store: ImageStore, row: dict[str, Any], cache: dict[str, str | None], max_pixels: int
+    store: ImageStore, row: dict[str, Any], cache: dict[str, str | None], max_pixels: int, max_bytes: int
 ) -> list[str]:
     """Check the row's image once per path; normalises ``row["image_path"]`` in place."""
     raw_path = row["image_path"]
@@ -180,7 +192,7 @@ def _image_problem(
     row["image_path"] = name
     if name not in cache:
         try:
-            store.check(name, max_pixels)
+            store.check(name, max_pixels, max_bytes)
             cache[name] = None
         except (ValueError, OSError) as error:
             cache[name] = f"image {name!r}: {error}"

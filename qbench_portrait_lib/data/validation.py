@@ -4,7 +4,8 @@
 ``img_path``/``candidates``/``correct_ans``) into a contract row without the image
 bytes, and returns every problem it finds instead of stopping at the first one.
 The release reader gathers these problems over all records and raises one
-:class:`ReleaseValidationError`.
+:class:`ReleaseValidationError`. The rules across fields (options, answer, region) are
+:mod:`qbench_portrait_lib.contract_rules`, which the scorer applies too.
 
 >>> row, problems = normalise_record({
 ...     "id": "q1", "img_path": "a.jpg", "question": "Is the face sharp?",
@@ -23,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from qbench_portrait_lib.contract_rules import question_problems, region_problems
 from qbench_portrait_lib.labels import LABEL_COLUMNS, TRUE_FALSE_OPTIONS
 
 #: Q-Bench-family field names accepted in place of the contract names.
@@ -129,37 +131,6 @@ def _options_list(record: Mapping[str, Any], qtype: str | None, problems: list[s
     return _string_list(record["options"], "options", problems)
 
 
-def _check_options_and_answer(qtype: str, options: list[str], answer: list[str], problems: list[str]) -> None:
-    if qtype == "open_ended":
-        if options:
-            problems.append(f"an open_ended question must have no options, got {options!r}")
-        if not answer or not all(text.strip() for text in answer):
-            problems.append(
-                f"an open_ended question needs at least one non-empty reference answer, got {answer!r}"
-            )
-        return
-    if qtype == "true_false" and options != list(TRUE_FALSE_OPTIONS):
-        problems.append(
-            f"a true_false question must have options {list(TRUE_FALSE_OPTIONS)}, got {options!r}"
-        )
-        return
-    if len(options) < 2:
-        problems.append(f"a {qtype} question needs at least 2 options, got {options!r}")
-    if len(set(options)) != len(options):
-        problems.append(f"options must be distinct, got {options!r}")
-    if any(not text.strip() for text in options):
-        problems.append(f"options must not be empty strings, got {options!r}")
-    missing = [text for text in answer if text not in options]
-    if missing:
-        problems.append(f"answer {missing!r} is not among the options {options!r}")
-    if len(set(answer)) != len(answer):
-        problems.append(f"answer lists an option twice: {answer!r}")
-    if qtype in ("single_choice", "true_false") and len(answer) != 1:
-        problems.append(f"a {qtype} question needs exactly 1 answer, got {len(answer)}: {answer!r}")
-    if qtype == "multiple_choice" and not answer:
-        problems.append("a multiple_choice question needs at least 1 answer, got none")
-
-
 def normalise_record(record: Any) -> tuple[dict[str, Any], list[str]]:
     """Check ``record`` and return ``(row, problems)``.
 
@@ -192,11 +163,9 @@ def normalise_record(record: Any) -> tuple[dict[str, Any], list[str]]:
     answer = _answer_list(record, qtype, problems)
     row["options"], row["answer"] = options, answer
     if qtype is not None and options is not None and answer is not None:
-        _check_options_and_answer(qtype, options, answer, problems)
-    if labels["level"] == "global" and row["region"]:
-        problems.append(f"a global question must have region '', got {row['region']!r}")
-    if labels["level"] == "local" and not row["region"].strip():
-        problems.append("a local question needs a non-empty 'region'")
+        problems.extend(question_problems(qtype, options, answer))
+    if labels["level"] is not None:
+        problems.extend(region_problems(labels["level"], row["region"]))
     return row, problems
 
 

@@ -3,6 +3,8 @@
 A reference is a mapping with every contract column except ``image`` (extra keys, the
 image among them, are ignored). Label columns may hold ClassLabel names or their ints.
 Every error names the record index and id, what was expected and what was received.
+Options, answer and region follow :mod:`qbench_portrait_lib.contract_rules`, the rules
+the release validator applies, so the scorer accepts exactly the rows a release may hold.
 
 >>> ref = normalize_reference({
 ...     "id": "q1", "image_id": "img1", "question": "Is the face sharp?",
@@ -18,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from qbench_portrait_lib.labels import COLUMNS, LABEL_COLUMNS, TRUE_FALSE_OPTIONS
+from qbench_portrait_lib.contract_rules import question_problems, region_problems
+from qbench_portrait_lib.labels import COLUMNS, LABEL_COLUMNS
 
 #: The columns a reference must carry: the contract without the image.
 REFERENCE_COLUMNS: tuple[str, ...] = tuple(column for column in COLUMNS if column != "image")
@@ -83,26 +86,14 @@ def _string_list(value: Any, column: str, where: str) -> tuple[str, ...]:
     return items
 
 
-def _check_answer(question_type: str, options: tuple[str, ...], answer: tuple[str, ...], where: str) -> None:
-    if question_type == "open_ended":
-        if not answer:
-            raise ValueError(f"{where}: an open_ended question needs at least one reference answer, got []")
-        return
-    if question_type == "true_false" and options != TRUE_FALSE_OPTIONS:
-        raise ValueError(
-            f"{where}: true_false options must be {list(TRUE_FALSE_OPTIONS)}, got {list(options)}"
-        )
-    if not options:
-        raise ValueError(f"{where}: a {question_type} question needs options, got []")
-    if len(set(options)) != len(options):
-        raise ValueError(f"{where}: options must be distinct, got {list(options)}")
-    outside = [text for text in answer if text not in options]
-    if outside:
-        raise ValueError(f"{where}: every answer must be one of the options {list(options)}, got {outside}")
-    if question_type in ("single_choice", "true_false") and len(answer) != 1:
-        raise ValueError(f"{where}: a {question_type} question needs exactly 1 answer, got {list(answer)}")
-    if not answer:
-        raise ValueError(f"{where}: a multiple_choice question needs at least 1 answer, got []")
+def _check_contract(
+    labels: Mapping[str, str], options: tuple[str, ...], answer: tuple[str, ...], region: str, where: str
+) -> None:
+    """The contract's rules across fields: the very ones the release validator applies."""
+    problems = question_problems(labels["question_type"], options, answer)
+    problems += region_problems(labels["level"], region)
+    if problems:
+        raise ValueError(f"{where}: {'; '.join(problems)}")
 
 
 def normalize_reference(record: Any, index: int) -> Reference:
@@ -121,9 +112,9 @@ def normalize_reference(record: Any, index: int) -> Reference:
     labels = {column: label_name(column, record[column], where) for column in LABEL_COLUMNS}
     options = _string_list(record["options"], "options", where)
     answer = _string_list(record["answer"], "answer", where)
-    _check_answer(labels["question_type"], options, answer, where)
+    _check_contract(labels, options, answer, record["region"], where)
     if labels["question_type"] != "open_ended":
-        answer = tuple(text for text in options if text in answer)  # option order, no duplicates
+        answer = tuple(text for text in options if text in answer)  # in option order
     return Reference(
         id=record["id"],
         image_id=record["image_id"],

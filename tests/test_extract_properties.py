@@ -103,7 +103,7 @@ def _render(template: str, chosen: list[int], distractor: int, options: list[str
         LIST_AND=" and ".join(letters)
         if len(letters) < 3
         else ", ".join(letters[:-1]) + " and " + letters[-1],
-        COMPACT="".join(letters),
+        COMPACT="".join(sorted(letters)),  # a compact run is written in order ("AC", not "CA")
         PARENS="".join(f"({x})" for x in letters),
         JSON="[" + ", ".join(f'"{x}"' for x in letters) + "]",
         LINES="\n".join(letters),
@@ -176,6 +176,12 @@ ADVERSARIAL = {
     "spaces then answer": " " * 100_000 + "B",
     "option words": "option option " * 7_000,
     "chinese": "答案" * 50_000,
+    "questions": "sharp? " * 15_000,
+    "both verdicts": "yes and no " * 10_000,
+    "raised negation": "i don't think it's " * 6_000,
+    "letter lines": "A\nB. Very blurry\n" * 6_000,
+    "negated options": "sharp is not " * 8_000,
+    "colons": "x: A, " * 20_000,
 }
 
 
@@ -241,8 +247,16 @@ def test_short_response_fast_path_agrees_with_the_rules(response, options):
 
 STATEMENT_PIECES = (
     "The ", "the ", "answer", "Answer", "ANSWER", " is", ":", " ", "final ", "correct ", "A", "B", "C",
-    "E", "I", "Z", "a", "b", "(", ")", "[", "]", ",", ", ", " and ", "&", ".", "\n",
+    "E", "I", "Z", "a", "b", "(", ")", "[", "]", ",", ", ", " and ", "&", ".", "\n", "答案", "是",
+    "\\boxed{", "}", "whether ", "if ", "not ", "s",
 )  # fmt: skip
+# Reasoning put before a statement, so that the long-response fast path is taken.
+REASONING_PREFIXES = (
+    "Let me look at the eyes and the hair of the portrait carefully before I pick one. " * 2,
+    "Option A would need crisp texture; I considered whether the answer is B. " * 2,
+    "x" * 100,
+    "Looking at it" + " " * 90,
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -253,6 +267,21 @@ STATEMENT_PIECES = (
 )
 def test_statement_fast_path_agrees_with_the_rules(pieces, size, question_type):
     response = "".join(pieces)
+    options = [f"Option text {i}" for i in range(size)]
+    assert extract_indices(response, options, question_type) == read_prepared(
+        prepare_response(response), options, question_type
+    ), response
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    prefix=st.sampled_from(REASONING_PREFIXES),
+    pieces=st.lists(st.sampled_from(STATEMENT_PIECES), max_size=14),
+    size=st.sampled_from([3, 5, 10]),
+    question_type=st.sampled_from(["single_choice", "multiple_choice"]),
+)
+def test_final_statement_fast_path_agrees_with_the_rules(prefix, pieces, size, question_type):
+    response = prefix + "".join(pieces)
     options = [f"Option text {i}" for i in range(size)]
     assert extract_indices(response, options, question_type) == read_prepared(
         prepare_response(response), options, question_type

@@ -16,10 +16,19 @@ rules are layered; the first layer that finds something decides:
    else verdict words that all agree (mixed ones commit to nothing);
 5. choice formats: a response that just repeats every option with its letter commits to
    nothing; then letters or an option text at the very start ("B. Slightly blurry",
-   "A, C", "AC", "(A)(C)", one letter per line, "Slightly blurry"); then "I think B" /
-   "so B" / "it is B"; a refusal ("I cannot determine...") commits to nothing;
+   "A, C", "AC", "(A)(C)", one letter per line, "Slightly blurry"), unless negated or
+   questioned ("B is wrong", "Sharp? No."); then "I think B" / "so, B" / "it is B" /
+   "我认为是B"; a refusal ("I cannot determine...") commits to nothing; then letters
+   ending the response after a colon ("Based on the analysis: B.");
 6. finally the option texts mentioned in the response (word boundaries, longest option
-   first, negated mentions ignored) and "option B"/"(B)" mentions.
+   first, negated or questioned mentions ignored: "the eyes are not blurred", "Sharp? No")
+   and "option B"/"(B)" mentions.
+
+Letter lists: a compact run ("ACD") must be strictly increasing capitals within the
+options ("BAD" is a word); after a line break a list continues only with a line holding
+just the next item, in the form of the first one ("A\\nC", "A. Eyes\\nC. Background"),
+so explanation lines ("A\\nB. Hair is fine") and an echoed option list after an answer
+("Answer: A\\nB. Hair\\nC. Background") are not selections.
 
 A hedge ("A or B"), a letter outside the options, or several options for single-choice
 or true/false commit to nothing (None). Nothing is random; every rule is linear in the
@@ -43,11 +52,16 @@ True
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Sequence
 from functools import lru_cache
 
 from qbench_portrait_lib.labels import CLOSED_TYPES
+from qbench_portrait_lib.scoring.extract_fast import (
+    TERSE_LETTERS,
+    TERSE_TRUE_FALSE,
+    simple_letters,
+    terse,
+)
 from qbench_portrait_lib.scoring.extract_letters import (
     HEDGE,
     HEDGE_WORDS,
@@ -60,6 +74,7 @@ from qbench_portrait_lib.scoring.extract_letters import (
     tokenize,
 )
 from qbench_portrait_lib.scoring.extract_markers import (
+    CONDITIONAL,
     MEDIUM,
     REFUSAL,
     STRONG,
@@ -69,26 +84,37 @@ from qbench_portrait_lib.scoring.extract_markers import (
     contains_marker,
     find_markers,
 )
-from qbench_portrait_lib.scoring.extract_options import OptionTable, is_negated, option_table
-from qbench_portrait_lib.scoring.extract_true_false import read_true_false, true_false_at
-from qbench_portrait_lib.scoring.normalize import normalize_option, prepare_response
+from qbench_portrait_lib.scoring.extract_options import (
+    OptionTable,
+    is_negated,
+    is_negated_after,
+    option_table,
+)
+from qbench_portrait_lib.scoring.extract_true_false import (
+    negation_raised,
+    read_true_false,
+    true_false_at,
+)
+from qbench_portrait_lib.scoring.normalize import (
+    lower_same_length,
+    normalize_option,
+    prepare_response,
+)
 
-__all__ = ["extract_answer", "extract_indices", "read_prepared"]
+__all__ = ["TERSE_LETTERS", "TERSE_TRUE_FALSE", "extract_answer", "extract_indices", "read_prepared"]
 
 #: Characters read after an answer marker.
 FRAGMENT_CHARS = 200
+# A final "...: B." is read when the colon is at most this far from the end.
+_COLON_TAIL_CHARS = 40
 
 # An empty tuple means "commits to nothing"; None means "this layer found nothing".
 _UNUSABLE: tuple[int, ...] = ()
 
 _BRACKETED_LETTER = re.compile(r"[(\[]([A-Z])[)\]]")
 _LEADING_JUNK = re.compile(r"[\s\"'(\[{<#>:\-]*")
-_CONDITIONAL = re.compile(r"\b(?:whether|if)\b[^.\n]{0,60}$")
-_SIMPLE_LETTERS = re.compile(
-    r"(?:(?i:(?:the )?(?:final |correct )?answer(?: is)?):? )?"
-    r"[(\[]?([A-Z])[)\]]?(?:(?:, ?| and )[(\[]?[A-Z][)\]]?){0,25}\.?"
-)
-_TERSE = re.compile(r"[(\[]?([A-Za-z])[)\]]?[.:]?")
+# After a line break, an option text continues a list only when nothing else is on its line.
+_ALONE_ON_LINE = re.compile(r"[ \t.)\]\"']{0,4}(?:\n|$|[,;&]| and(?![a-z]))")
 
 _FILLER_WORDS = frozenset(
     {
@@ -99,7 +125,7 @@ _FILLER_WORDS = frozenset(
         "是", "为", "應", "应", "该", "選", "选", "项", "择", "為", "\n",
     }
 )  # fmt: skip
-_FILLER_MARKS = frozenset({":", "-", "=", ">", "#", "{", "}", "\\", '"', "'"})
+_FILLER_MARKS = frozenset({":", ",", "-", "=", ">", "#", "{", "}", "\\", '"', "'"})
 _LEADING_MARKS = frozenset({'"', "'", ":", "-", "#", ">"})
 _ARTICLES = frozenset({"a", "an", "the"})
 
@@ -134,18 +160,12 @@ def _checked_table(texts: tuple[str, ...], question_type: str) -> OptionTable:
     return option_table(texts)
 
 
-def _lower(text: str) -> str:
-    """Lower-case without changing the length (positions must stay valid)."""
-    lowered = text.lower()
-    return lowered if len(lowered) == len(text) else "".join(c.lower()[:1] or c for c in text)
-
-
 class _Reader:
     """One response and one option list: the layers of the module docstring."""
 
     def __init__(self, text: str, table: OptionTable, question_type: str):
         self.text = text
-        self.lowered = _lower(text)
+        self.lowered = lower_same_length(text)
         self.table = table
         self.question_type = question_type
         self.n_options = len(table.texts)
@@ -180,8 +200,8 @@ class _Reader:
                 j += 1
             return self.true_false(true_false_at(self.lowered, tokens[j][1])) if j < len(tokens) else None
         letters = parse_letter_list(tokens, i, self.text, self.n_options, self.skip_option_text)
-        if letters.status == LETTERS:
-            return letters.indices
+        if letters.status == LETTERS:  # "B is wrong" names B but does not choose it
+            return None if is_negated_after(self.lowered, letters.end) else letters.indices
         if letters.status != NONE:
             return _UNUSABLE
         return self._option_texts(tokens, i, OPENERS | _ARTICLES if fillers else OPENERS)
@@ -200,12 +220,15 @@ class _Reader:
     def _option_texts(self, tokens: list[Token], i: int, openers: frozenset[str]) -> tuple[int, ...] | None:
         """Option texts listed from token ``i`` on ("Slightly blurry", "eyes and hair")."""
         found: list[int] = []
+        new_line = False
         while True:
             while i < len(tokens) and tokens[i][0].lower() in openers:
                 i += 1
             match = self.table.option_at(self.lowered, tokens[i][1]) if i < len(tokens) else None
-            if match is None:
-                break
+            if match is None or (new_line and not _ALONE_ON_LINE.match(self.lowered, match[1])):
+                break  # after a line break only a line holding just an option text continues
+            if is_negated_after(self.lowered, match[1]) or self.text.startswith("?", match[1]):
+                return None  # "Eyes are not blurred", "Sharp? No.": left to the later layers
             found.append(match[0])
             while i < len(tokens) and tokens[i][1] < match[1]:
                 i += 1
@@ -218,7 +241,9 @@ class _Reader:
                 return _UNUSABLE
             if word not in LIST_SEPARATORS:
                 break
+            new_line = False
             while i < len(tokens) and tokens[i][0].lower() in LIST_SEPARATORS:
+                new_line = new_line or tokens[i][0] == "\n"
                 i += 1
         return tuple(sorted(set(found))) if found else None
 
@@ -229,12 +254,24 @@ class _Reader:
         """
         end = len(self.text)
         for start, marker_end in reversed(find_markers(self.lowered, markers)):
-            if not _CONDITIONAL.search(self.lowered, max(0, start - 60), start):
+            if not CONDITIONAL.search(self.lowered, max(0, start - 60), start):
                 verdict = self.statement(marker_end, end=end)
+                if verdict and self.question_type == "true_false" and negation_raised(self.lowered, start):
+                    verdict = (1 - verdict[0],)  # "I don't think the statement is true"
                 if verdict is not None:
                     return verdict
             end = start
         return None
+
+    def after_last_colon(self) -> tuple[int, ...] | None:
+        """Letters ending the response after a colon ("Based on the analysis: B.")."""
+        colon = self.text.rfind(":")
+        if colon < 0 or len(self.text) - colon > _COLON_TAIL_CHARS:
+            return None
+        letters = parse_letter_list(tokenize(self.text, colon + 1), 0, self.text, self.n_options)
+        if letters.status != LETTERS or self.text[letters.end :].strip(" .!)\n"):
+            return None
+        return letters.indices
 
     def mentions(self) -> tuple[int, ...]:
         """Options named anywhere: option texts, "option B", "(B)"; hedges give ()."""
@@ -269,36 +306,9 @@ class _Reader:
         if contains_marker(self.lowered, REFUSAL):
             return _UNUSABLE
         verdict = self.last_statement(MEDIUM)
+        if verdict is None:
+            verdict = self.after_last_colon()
         return verdict if verdict is not None else self.mentions()
-
-
-#: Exact one-letter responses ("B", "(b)", "**B**") and their option index.
-TERSE_LETTERS: dict[str, int] = {
-    form.format(letter): ord(letter.upper()) - 65
-    for letter in string.ascii_letters
-    for form in ("{}", "{}.", "{})", "({})", "[{}]", "**{}**", "{}:", "({}).")
-}
-#: Exact one-word true/false responses and their verdict.
-TERSE_TRUE_FALSE: dict[str, bool] = {
-    form.format(word): word.lower() == "true"
-    for word in ("True", "False", "true", "false", "TRUE", "FALSE")
-    for form in ("{}", "{}.", "**{}**")
-}
-
-
-def _terse(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
-    """Fast path for one-token answers ("B", "(B)", "b.", "True"); None for anything else.
-
-    It gives what the full reader gives (tests/test_extract_properties.py checks this).
-    """
-    if question_type == "true_false":
-        word = text.lower().rstrip(".!")
-        return (table.normalized.index(word),) if word in ("true", "false") else None
-    match = _TERSE.fullmatch(text)
-    if match is None:
-        return None
-    index = ord(match.group(1).upper()) - 65
-    return (index,) if index < len(table.texts) else _UNUSABLE
 
 
 def read_prepared(text: str, options: Sequence[str], question_type: str) -> tuple[int, ...]:
@@ -314,29 +324,15 @@ def read_prepared(text: str, options: Sequence[str], question_type: str) -> tupl
     return _UNUSABLE if len(indices) > 1 and question_type != "multiple_choice" else indices
 
 
-def _simple_letters(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
-    """Fast path for "The answer is B.", "Answer: A, C", "A and C"; None for anything else.
-
-    It gives what the full reader gives (tests/test_extract_properties.py checks this).
-    """
-    if question_type == "true_false" or len(text) > 80 or not text.isascii():
-        return None
-    match = _SIMPLE_LETTERS.fullmatch(text)
-    if match is None:
-        return None
-    indices = sorted({ord(c) - 65 for c in text[match.start(1) :] if c.isupper()})
-    return tuple(indices) if indices[-1] < len(table.texts) else _UNUSABLE
-
-
 def _indices(response: str, table: OptionTable, question_type: str) -> tuple[int, ...]:
     if type(response) is not str and not isinstance(response, str):
         raise TypeError(f"response must be a string or None, got {type(response).__name__}")
     text = prepare_response(response)
     if not text:
         return _UNUSABLE
-    indices = _terse(text, table, question_type) if len(text) <= 6 else None
+    indices = terse(text, table, question_type) if len(text) <= 6 else None
     if indices is None:
-        indices = _simple_letters(text, table, question_type)
+        indices = simple_letters(text, table, question_type)
     if indices is None:
         indices = _Reader(text, table, question_type).read()
     if len(indices) > 1 and question_type != "multiple_choice":

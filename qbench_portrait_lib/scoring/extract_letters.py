@@ -9,7 +9,7 @@ A lower-case letter counts only when bracketed or standing alone ("answer: b").
 
 >>> text = "(A) and (C) are blurred."
 >>> parse_letter_list(tokenize(text), 0, text, 4)
-LetterList(indices=(0, 2), status='letters')
+LetterList(indices=(0, 2), status='letters', end=11)
 >>> text = "A slight blur on the left"
 >>> parse_letter_list(tokenize(text), 0, text, 4).status
 'none'
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from typing import NamedTuple
 
 #: Tokens are (text, start, end) triples over the source string.
@@ -45,15 +46,17 @@ LETTER_FOLLOWERS = frozenset(
 LETTERS = "letters"
 HEDGE = "hedge"
 OUT_OF_RANGE = "out_of_range"
+ECHO = "echo"
 NONE = "none"
 
 
 class LetterList(NamedTuple):
-    """What :func:`parse_letter_list` found: option indices and a status
-    (``letters``, ``hedge``, ``out_of_range`` or ``none``)."""
+    """What :func:`parse_letter_list` found: option indices, a status (``letters``,
+    ``hedge``, ``out_of_range``, ``echo`` or ``none``) and where the list ends in the text."""
 
     indices: tuple[int, ...]
     status: str
+    end: int = 0
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -74,6 +77,11 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         tokens.append((word, position, position + len(word)))
         position += len(word)
     return tokens
+
+
+def _increasing(word: str) -> bool:
+    """True when the letters of ``word`` strictly increase ("ACD" yes, "BAD" no)."""
+    return all(a < b for a, b in pairwise(word))
 
 
 def _glued(source: str, start: int, end: int) -> bool:
@@ -117,8 +125,9 @@ def letter_value(tokens: list[Token], i: int, source: str, strict: bool = False)
         if word == "A" and not (alone or nxt in LETTER_FOLLOWERS):
             return None
         return (ord(word) - 65,)
-    # A compact run such as "AC": capitals, distinct, standing alone.
-    compact = word.isupper() and len(set(word)) == len(word) and alone and nxt != "-"
+    # A compact run such as "AC": capitals in strictly increasing order (so "BAD" and
+    # "ADD" are words), standing alone.
+    compact = word.isupper() and _increasing(word) and alone and nxt != "-"
     if compact and (prev is None or prev in OPENERS or prev in LIST_SEPARATORS or prev == ":"):
         return tuple(ord(c) - 65 for c in word)
     return None
@@ -128,6 +137,21 @@ def _skip(tokens: list[Token], i: int, kinds: frozenset[str]) -> int:
     while i < len(tokens) and tokens[i][0] in kinds:
         i += 1
     return i
+
+
+def _item_end(tokens: list[Token], j: int, skip_option_text: Callable[[int], int] | None) -> tuple[int, bool]:
+    """Token index after the letter at ``j`` (its closers and any option text), and whether
+    an option text followed the letter ("A. Eyes")."""
+    n = len(tokens)
+    i = _skip(tokens, j + 1, CLOSERS)
+    if skip_option_text is None or i >= n:
+        return i, False
+    text_end = skip_option_text(tokens[i][1])
+    if text_end <= tokens[i][1]:
+        return i, False
+    while i < n and tokens[i][1] < text_end:
+        i += 1
+    return _skip(tokens, i, CLOSERS), True
 
 
 def parse_letter_list(
@@ -144,15 +168,29 @@ def parse_letter_list(
     "A. Sharp, C. Very blurry" reads as A and C. A compact run ("AC") with a letter
     outside the options is read as a word, a single such letter as out of range.
 
+    After a line break a letter continues the list only when its line holds nothing
+    else and has the form of the first item: a bare letter after a bare letter ("A\\nC"),
+    "X. <option text>" after "X. <option text>". So "A\\nB. Hair is fine" (an
+    explanation line) and "Answer: A\\nB. Hair\\nC. Background" (an answer, then the
+    options echoed) read as A alone. Lines of "X. <option text>" naming every option are
+    an echoed option list (status ``echo``).
+
     >>> text = "A\\nC\\nThe rest"
     >>> parse_letter_list(tokenize(text), 0, text, 4)
-    LetterList(indices=(0, 2), status='letters')
+    LetterList(indices=(0, 2), status='letters', end=3)
+    >>> text = "A and C.\\nB. The hair is sharp."
+    >>> parse_letter_list(tokenize(text), 0, text, 4).indices
+    (0, 2)
     >>> text = "Answer E"
     >>> parse_letter_list(tokenize(text), 1, text, 4).status
     'out_of_range'
     """
     indices: list[int] = []
     strict = False
+    first_with_text: bool | None = None
+    all_with_text = True
+    continued_lines = 0
+    end = 0
     n = len(tokens)
     while True:
         j = _skip(tokens, i, OPENERS)
@@ -161,18 +199,23 @@ def parse_letter_list(
         value = letter_value(tokens, j, source, strict)
         if value is None:
             break
+        after, with_text = _item_end(tokens, j, skip_option_text)
+        if strict:  # a new line: only "C" or "C. <option text>" alone on it continues the list
+            line_ends = after >= n or tokens[after][0].lower() in LIST_SEPARATORS
+            if not line_ends or with_text != first_with_text:
+                break
+            continued_lines += 1
+        elif first_with_text is None:
+            first_with_text = with_text
         if any(v >= n_options for v in value):
             if len(value) > 1:
                 break
             return LetterList((), OUT_OF_RANGE)
+        all_with_text = all_with_text and with_text
         indices.extend(value)
-        i = _skip(tokens, j + 1, CLOSERS)
-        closed = i > j + 1
-        if skip_option_text is not None and i < n:
-            text_end = skip_option_text(tokens[i][1])
-            while i < n and tokens[i][1] < text_end:
-                i += 1
-            i = _skip(tokens, i, CLOSERS)
+        closed = after > j + 1
+        end = tokens[after - 1][2]
+        i = after
         if i >= n:
             break
         raw = tokens[i][0]
@@ -195,4 +238,7 @@ def parse_letter_list(
         break
     if not indices:
         return LetterList((), NONE)
-    return LetterList(tuple(sorted(set(indices))), LETTERS)
+    found = tuple(sorted(set(indices)))
+    if continued_lines and all_with_text and n_options > 1 and len(found) == n_options:
+        return LetterList((), ECHO)
+    return LetterList(found, LETTERS, end)

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 _LOOKBEHIND = 30
+#: Matched just before a marker: "whether the answer is B", "if it is B" commit to nothing.
+CONDITIONAL = re.compile(r"\b(?:whether|if)\b[^.\n]{0,60}$")
 
 
 class Marker(NamedTuple):
@@ -40,7 +42,7 @@ MarkerSet = tuple[tuple[str, bool, tuple[Marker, ...]], ...]
 
 
 def marker_set(*markers: Marker) -> MarkerSet:
-    """Markers grouped by keyword, each group flagged ASCII or not (skipped in ASCII text)."""
+    """Markers grouped by keyword, each group flagged ASCII or not."""
     groups: dict[str, list[Marker]] = {}
     for marker in markers:
         groups.setdefault(marker.keyword, []).append(marker)
@@ -48,10 +50,8 @@ def marker_set(*markers: Marker) -> MarkerSet:
 
 
 def _spans(lowered: str, markers: MarkerSet) -> Iterator[tuple[int, int]]:
-    ascii_text = lowered.isascii()
-    for keyword, ascii_keyword, group in markers:
-        if ascii_text and not ascii_keyword:
-            continue
+    # One C-level substring test per keyword first: most keywords are absent.
+    for keyword, _, group in [entry for entry in markers if entry[0] in lowered]:
         position = lowered.find(keyword)
         while position >= 0:
             for marker in group:
@@ -120,6 +120,7 @@ STRONG: MarkerSet = marker_set(
     *(_marker(noun, rf"{noun}(?![a-z])", r"(?<![a-z])my $") for noun in ("choice", "selection", "pick")),
     _marker('"', _JSON_KEY, word=False),
     *(_marker(word, re.escape(word), word=False) for word in ("答案", "正确选项", "我选", "应选")),
+    _marker("答", r"答 ?:", word=False),  # "答：B", "回答：B"
 )
 
 #: "The statement is ..." for true/false questions.
@@ -146,7 +147,10 @@ MEDIUM: MarkerSet = marker_set(
             "it would be",
         )
     ),
-    *(_marker(word, rf"{word}(?![a-z])") for word in ("therefore", "thus", "hence", "so")),
+    *(_marker(word, rf"{word}(?![a-z])") for word in ("therefore", "thus", "hence")),
+    # "so is the hair" means "also", not "therefore"
+    _marker("so", r"so(?![a-z])(?! (?:is|are|was|were|does|do|did|has|have)(?![a-z]))"),
+    *(_marker(word, re.escape(word), word=False) for word in ("我认为", "我觉得", "所以", "因此")),
 )
 
 #: "option B", "choices A and C", "选项B" inside free text.

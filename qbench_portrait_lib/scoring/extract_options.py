@@ -3,7 +3,8 @@
 An :class:`OptionTable` is built once per option list (cached) and matches option
 texts case-insensitively on word boundaries; where options overlap the longest wins
 ("Very low" hides the "Low" inside it). Mentions right after a negation ("not sharp",
-"rather than sharp") or right before one ("Sharp is wrong") do not count.
+"rather than sharp"), right before one ("Sharp is wrong", "the eyes are not blurred",
+"eyes and hair aren't"), or inside a question not answered yes ("Sharp? No.") do not count.
 
 >>> table = option_table(("Low", "Medium", "Very low"))
 >>> table.mentioned("the exposure is very low, not medium.")
@@ -17,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qbench_portrait_lib.scoring.normalize import normalize_option
+from qbench_portrait_lib.scoring.normalize import normalize_option, question_at, question_spans
 
 # Words that negate the mention right after them (possibly across one intensifier).
 _NEGATORS = frozenset({"not", "no", "nor", "neither", "never", "without", "except", "cannot"})
@@ -25,11 +26,19 @@ _NEGATING_PAIRS = frozenset({("rather", "than"), ("instead", "of")})
 _INTENSIFIERS = frozenset(
     {"very", "too", "so", "quite", "really", "particularly", "exactly", "the", "a", "an"}
 )
-# Matched right after a mention.
+# Matched right after a mention: "is not", "are not", "were also not", "isn't", "is wrong",
+# "ruled out", and a question answered no ("Sharp? No. Very blurry.").
 _NEGATED_AFTER = re.compile(
-    r"[\s:)\]\-]{0,4}(?:(?:is|seems|appears|looks|would be) (?:not\b|incorrect|wrong|unlikely)"
-    r"|incorrect|wrong|ruled out|eliminated|excluded)"
+    r"[\s:)\]\-]{0,4}(?:"
+    r"(?:is|are|was|were|seems?|appears?|looks?|would be|does|do|did)"
+    r"(?: (?:also|really|clearly|definitely|certainly|actually|probably))?"
+    r" (?:not\b|incorrect|wrong|unlikely)"
+    r"|(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't)(?![a-z])"
+    r"|incorrect|wrong|ruled out|eliminated|excluded|\? ?(?:no|nope|not)(?![a-z]))"
 )
+_ANSWERED_YES = re.compile(r" ?(?:yes|yep|yeah|correct|right)(?![a-z])")
+# What joins two mentions of one list ("eyes and the hair are not blurred").
+_LIST_GAP = re.compile(r"\s{0,3}(?:,|,? ?and|&|/|,? ?or|nor)\s{0,3}(?:the |its |her |his )?")
 _LOOKBEHIND = 30
 
 
@@ -48,6 +57,17 @@ def is_negated(lowered: str, start: int, end: int) -> bool:
             return True
         if len(words) > 1 and (words[-2], last) in _NEGATING_PAIRS:
             return True
+    return _NEGATED_AFTER.match(lowered, end) is not None
+
+
+def is_negated_after(lowered: str, end: int) -> bool:
+    """True when what ends at ``end`` is negated or questioned by what follows it.
+
+    >>> is_negated_after("b is wrong.", 1), is_negated_after("eyes aren't blurred", 4)
+    (True, True)
+    >>> is_negated_after("sharp? no. very blurry.", 5), is_negated_after("b is correct", 1)
+    (True, False)
+    """
     return _NEGATED_AFTER.match(lowered, end) is not None
 
 
@@ -97,9 +117,29 @@ class OptionTable:
         return kept
 
     def mentioned(self, lowered: str) -> tuple[int, ...]:
-        """Indices of the options mentioned (and not negated) in ``lowered``, sorted."""
-        found = {i for start, end, i in self.mentions(lowered) if not is_negated(lowered, start, end)}
-        return tuple(sorted(found))
+        """Indices of the options mentioned (and not negated) in ``lowered``, sorted.
+
+        A negation after a list negates the whole list ("eyes and hair are not blurred").
+
+        >>> table = option_table(("Eyes", "Hair", "Mouth"))
+        >>> table.mentioned("the eyes and hair are not blurred; the mouth is.")
+        (2,)
+        """
+        mentions = self.mentions(lowered)
+        negated = [is_negated(lowered, start, end) for start, end, _ in mentions]
+        if "?" in lowered:  # "Sharp? No. Very blurry.": a question is no choice unless answered yes
+            questions = question_spans(lowered)
+            for k, (start, _, _) in enumerate(mentions):
+                question = question_at(questions, start)
+                if question is not None and not _ANSWERED_YES.match(lowered, question[1]):
+                    negated[k] = True
+        for k in range(len(mentions) - 2, -1, -1):
+            if negated[k + 1] and not negated[k]:
+                gap_start, gap_end = mentions[k][1], mentions[k + 1][0]
+                negated[k] = gap_end - gap_start <= 16 and bool(
+                    _LIST_GAP.fullmatch(lowered, gap_start, gap_end)
+                )
+        return tuple(sorted({i for (_, _, i), no in zip(mentions, negated, strict=True) if not no}))
 
     def is_echo(self, lowered: str) -> bool:
         """True when the response lists every option with its letter ("A. Sharp B. ...")."""

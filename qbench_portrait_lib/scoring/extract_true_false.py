@@ -13,11 +13,19 @@ True
 False
 >>> read_true_false("True or False?") is None
 True
+>>> read_true_false("Yes and no.") is None
+True
+>>> read_true_false("Is it true? No.")
+False
+>>> read_true_false("I wouldn't say it's true.")
+False
 """
 
 from __future__ import annotations
 
 import re
+
+from qbench_portrait_lib.scoring.normalize import question_at, question_spans
 
 _WORDS: dict[str, bool] = {
     "true": True,
@@ -64,10 +72,58 @@ _ANCHORED = re.compile(
     r"(not |n't )?(?:(?:entirely|completely|totally|quite|really|fully|exactly|necessarily) )?"
     rf"(?:({_ENGLISH})\b|({_CHINESE_ALTERNATION}))"
 )
-_INTERJECTION_END = re.compile(r" ?(?:[,.!;:)\n\"']|$)")
+# An interjection ends at punctuation, or runs into a short clause ("No it isn't", "Yes it is").
+_INTERJECTION_END = re.compile(r" ?(?:[,.!;:)\n\"']|$)| (?:it|this|that|they|there)(?![a-z])")
 _CHINESE_ANSWER_END = re.compile(r" ?(?:[,.!;:)\n\"'的]|$)")
-_HEDGE_AFTER = re.compile(r" ?(?:or\b|/|\|)")
+# After a verdict word: a hedge ("true or", "yes/no", "yes and no") or a question ("true?").
+_HEDGE_AFTER = re.compile(rf" ?(?:or\b|/|\||\?|(?:and|&|nor) (?:not )?(?:{_ENGLISH})\b)")
+# Both verdicts offered together ("yes and no", "True/False"), unless that names the format
+# ("a yes/no question") or is a question ("True or false? ...").
+_BOTH = re.compile(rf"\b({_ENGLISH}) ?(?:and|or|nor|/|&|\|) ?(?:not )?({_ENGLISH})\b")
+_NOT_A_HEDGE_AFTER = re.compile(
+    r" ?(?:\?|-? ?(?:questions?|answers?|format|response|statement|choice|task|label)\b)"
+)
+# "I don't think / wouldn't say / do not believe (that) it's ..." negates the verdict after it.
+# The clause after the verb runs to the verdict: up to 8 words, no punctuation, no conjunction
+# ("I don't think there is blur, so it's true" is true).
+_RAISED_NEGATION = re.compile(
+    r"(?:n't|\bnot) (?:really |necessarily |exactly )?(?:think|say|believe|agree|feel|consider|find)"
+    r"(?![a-z])(?: (?!(?:so|but|because|therefore|hence|thus|and|since|as|although|though|yet)(?![a-z]))"
+    r"[^ .,;:!?\n]+){0,8} ?$"
+)
+# "whether it is true", "if that's correct": no verdict.
+_CONDITIONAL = re.compile(r"\b(?:whether|if)\b[^.;!?\n,]{0,40}$")
 _LOOKBEHIND = 40
+_RAISING_LOOKBEHIND = 80
+
+
+def negation_raised(lowered: str, position: int) -> bool:
+    """True when a verdict at ``position`` sits under "I don't think", "I wouldn't say"...
+
+    >>> negation_raised("i would not say that's correct", 23), negation_raised("i think it's true", 13)
+    (True, False)
+    """
+    return _RAISED_NEGATION.search(lowered, max(0, position - _RAISING_LOOKBEHIND), position) is not None
+
+
+def offers_both(lowered: str) -> bool:
+    """True when the response offers both verdicts ("Yes and no.", "True/False", "yes/no").
+
+    >>> offers_both("true and false"), offers_both("this is a yes/no question. no.")
+    (True, False)
+    >>> offers_both("yes and no blur is visible")
+    False
+    """
+    for match in _BOTH.finditer(lowered):
+        first, second = match.groups()
+        if _word_polarity(lowered, second, match.end()) is None:
+            continue  # "yes and no blur": "no" is not a verdict there
+        negated = lowered.startswith("not ", match.start(2) - 4)
+        if _WORDS[first] != (_WORDS[second] != negated) and not _NOT_A_HEDGE_AFTER.match(
+            lowered, match.end()
+        ):
+            return True
+    return False
 
 
 def _word_polarity(lowered: str, word: str, end: int) -> bool | None:
@@ -101,20 +157,29 @@ def true_false_at(lowered: str, position: int) -> bool | None:
 def true_false_mentions(lowered: str) -> list[tuple[int, bool]]:
     """(start, verdict) of every verdict word in ``lowered``; start includes a negation.
 
+    Verdict words inside a question ("Is it true?") or a condition ("if it is true") are
+    skipped; "I don't think it's true" counts as false.
+
     >>> true_false_mentions("it is not true. yes, false friends: know, noise.")
     [(6, False), (16, True), (21, False)]
     """
     found = []
+    questions = question_spans(lowered) if "?" in lowered else []
     for match in _MENTION.finditer(lowered):
         word, start = match.group(), match.start()
         polarity = _word_polarity(lowered, word, match.end()) if word in _WORDS else _CHINESE[word]
-        if polarity is None:
+        if polarity is None or (questions and question_at(questions, start)):
             continue
-        before = lowered[max(0, start - _LOOKBEHIND) : start]
-        negation = _NEGATION_BEFORE.search(before) if word not in _INTERJECTIONS else None
-        if negation is not None:
-            start -= len(before) - negation.start()
-            polarity = not polarity
+        if word not in _INTERJECTIONS:
+            if _CONDITIONAL.search(lowered, max(0, start - _LOOKBEHIND), start):
+                continue
+            before = lowered[max(0, start - _LOOKBEHIND) : start]
+            negation = _NEGATION_BEFORE.search(before)
+            if negation is not None:
+                start -= len(before) - negation.start()
+                polarity = not polarity
+            if negation_raised(lowered, start):
+                polarity = not polarity
         found.append((start, polarity))
     return found
 
@@ -123,9 +188,12 @@ def read_true_false(text: str) -> bool | None:
     """Verdict of a free-text response without an explicit answer statement.
 
     A verdict at the very start ("No, ...", "Not true.", "正确。") decides; otherwise every
-    verdict word in the response must agree, and mixed or absent ones give None.
+    verdict word in the response must agree, and mixed or absent ones give None, as does a
+    response offering both ("Yes and no").
     """
     lowered = text.lower()
+    if offers_both(lowered):
+        return None
     start = 0
     while start < len(lowered) and not lowered[start].isalnum():
         start += 1

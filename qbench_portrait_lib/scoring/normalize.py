@@ -11,6 +11,10 @@ A model response goes through :func:`prepare_response` before any rule reads it:
    ``（Ｂ）`` -> ``(B)``), typographic quotes and CJK punctuation are mapped to ASCII,
    markdown emphasis and code marks are removed and LaTeX ``\\text{...}`` wrappers unwrapped.
 
+``fold_characters`` and ``normalize_option`` live in the leaf module
+:mod:`qbench_portrait_lib.options` (the release validator uses them too) and are
+re-exported here.
+
 >>> prepare_response("<think>maybe A</think>  **答案：（Ｂ）**")
 '答案:(B)'
 >>> prepare_response("<think>still thinking about A") == ""
@@ -22,7 +26,10 @@ True
 from __future__ import annotations
 
 import re
-import unicodedata
+from bisect import bisect_right
+
+from qbench_portrait_lib.options import fold_characters
+from qbench_portrait_lib.options import normalize_option as normalize_option  # re-exported
 
 #: Characters kept from the start of a long response.
 HEAD_CHARS = 2_000
@@ -30,34 +37,11 @@ HEAD_CHARS = 2_000
 TAIL_CHARS = 8_000
 
 _WINDOW_GAP = "\n\n"
+# "It is slightly blurry, isn't it?" asserts rather than asks.
+_TAG_QUESTION = re.compile(r", ?(?:[a-z]+n't (?:it|they|he|she|this|that)|right|correct|no)\?$")
 
-# Applied after NFKC, which already folds full-width ASCII forms.
-_CHAR_MAP = str.maketrans(
-    {
-        "、": ",",
-        "。": ".",
-        "‘": "'",
-        "’": "'",
-        "“": '"',
-        "”": '"',
-        "「": '"',
-        "」": '"',
-        "【": "[",
-        "】": "]",
-        "〔": "(",
-        "〕": ")",
-        "\r": "\n",
-        "*": None,
-        "`": None,
-        "\u200b": None,
-        "\ufeff": None,
-    }
-)
-_NEEDS_MAP = re.compile(r"[、。‘’“”「」【】〔〕\r*`\u200b\ufeff]")
-_LATEX_WRAPPER = re.compile(r"\\(?:text|textbf|textrm|mathrm|mathbf|mbox)\s?\{([^{}]{0,200})\}")
 _THINK_CLOSE = ("</think>", "</thinking>")
 _THINK_OPEN = ("<think>", "<thinking>")
-_SPACES = re.compile(r"\s+")
 _ASCII_MARKS = re.compile(r"[<*`\\\r]")
 
 
@@ -93,21 +77,6 @@ def bound_length(text: str) -> str:
     return text[:HEAD_CHARS] + _WINDOW_GAP + text[-TAIL_CHARS:]
 
 
-def fold_characters(text: str) -> str:
-    """NFKC-fold, map CJK punctuation and quotes to ASCII, drop markdown marks.
-
-    >>> fold_characters("“**Ａ、Ｃ**”")
-    '"A,C"'
-    """
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    if _NEEDS_MAP.search(text):
-        text = text.translate(_CHAR_MAP)
-    if "\\" in text:
-        text = _LATEX_WRAPPER.sub(r"\1", text)
-    return text
-
-
 def prepare_response(response: str) -> str:
     """Everything answer extraction does to a response before reading it (see module doc)."""
     if len(response) < 64 and response.isascii() and not _ASCII_MARKS.search(response):
@@ -115,11 +84,43 @@ def prepare_response(response: str) -> str:
     return fold_characters(bound_length(strip_reasoning(response))).strip()
 
 
-def normalize_option(text: str) -> str:
-    """Lower-cased, whitespace-collapsed option text, as matched inside responses.
+def lower_same_length(text: str) -> str:
+    """Lower-case without changing the length (positions must stay valid).
 
-    >>> normalize_option("Over-exposed (too bright).")
-    'over-exposed (too bright)'
+    >>> len(lower_same_length("İB")) == 2
+    True
     """
-    folded = _SPACES.sub(" ", fold_characters(str(text))).strip().lower()
-    return folded.rstrip(".。").strip()
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else "".join(c.lower()[:1] or c for c in text)
+
+
+def question_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence of lower-cased ``text`` that asks a question, in order.
+
+    A sentence ending in "?" asks one, unless it ends in a tag ("..., isn't it?").
+    Linear: each search for a sentence start stops at the previous question mark.
+
+    >>> text = "sharp? no. is it very blurry? yes. it is slightly blurry, isn't it?"
+    >>> [text[start:end] for start, end in question_spans(text)]
+    ['sharp?', ' is it very blurry?']
+    """
+    spans = []
+    previous = 0
+    end = text.find("?")
+    while end >= 0:
+        start = max(text.rfind(mark, previous, end) for mark in ".!\n") + 1
+        if not _TAG_QUESTION.search(text, max(start, previous, end - 24), end + 1):
+            spans.append((max(start, previous), end + 1))
+        previous = end + 1
+        end = text.find("?", previous)
+    return spans
+
+
+def question_at(spans: list[tuple[int, int]], position: int) -> tuple[int, int] | None:
+    """The span of :func:`question_spans` holding ``position``, or None.
+
+    >>> question_at([(0, 6), (10, 29)], 3), question_at([(0, 6), (10, 29)], 8)
+    ((0, 6), None)
+    """
+    k = bisect_right(spans, (position, len(spans) and spans[-1][1] + 1)) - 1
+    return spans[k] if k >= 0 and position < spans[k][1] else None

@@ -1,0 +1,83 @@
+"""Fast paths of answer extraction: the most common responses, read without the layers.
+
+Each gives exactly what the full reader (:func:`.extract.read_prepared`) gives on the
+same prepared text, or None to leave the text to it; tests/test_extract_properties.py
+checks that agreement on generated responses.
+
+>>> from qbench_portrait_lib.scoring.extract_options import option_table
+>>> table = option_table(("Sharp", "Slightly blurry", "Very blurry"))
+>>> terse("(B)", table, "single_choice"), simple_letters("The answer is C.", table, "single_choice")
+((1,), (2,))
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+from qbench_portrait_lib.scoring.extract_markers import CONDITIONAL
+from qbench_portrait_lib.scoring.extract_options import OptionTable
+from qbench_portrait_lib.scoring.normalize import lower_same_length
+
+_TERSE = re.compile(r"[(\[]?([A-Za-z])[)\]]?[.:]?")
+_LETTER_LIST = r"[(\[]?([A-Z])[)\]]?(?:(?:, ?| and )[(\[]?[A-Z][)\]]?){0,25}"
+_SIMPLE_LETTERS = re.compile(
+    r"(?:(?i:(?:the )?(?:final |correct )?answer(?: is)?):? |答案[是为]?:? ?|\\boxed ?\{)?"
+    rf"{_LETTER_LIST}\}}?\.?"
+)
+# A long response ending in "Final answer: C" / "The answer is A, C."
+_FINAL_LETTERS = re.compile(rf"(?i:answers?)(?: is)?(?:: ?| ){_LETTER_LIST}\.?$")
+_FINAL_WINDOW = 120
+
+
+#: Exact one-letter responses ("B", "(b)", "**B**") and their option index.
+TERSE_LETTERS: dict[str, int] = {
+    form.format(letter): ord(letter.upper()) - 65
+    for letter in string.ascii_letters
+    for form in ("{}", "{}.", "{})", "({})", "[{}]", "**{}**", "{}:", "({}).")
+}
+#: Exact one-word true/false responses and their verdict.
+TERSE_TRUE_FALSE: dict[str, bool] = {
+    form.format(word): word.lower() == "true"
+    for word in ("True", "False", "true", "false", "TRUE", "FALSE")
+    for form in ("{}", "{}.", "**{}**")
+}
+
+
+def terse(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
+    """Fast path for one-token answers ("B", "(B)", "b.", "True"); None for anything else.
+
+    It gives what the full reader gives (tests/test_extract_properties.py checks this).
+    """
+    if question_type == "true_false":
+        word = text.lower().rstrip(".!")
+        return (table.normalized.index(word),) if word in ("true", "false") else None
+    match = _TERSE.fullmatch(text)
+    if match is None:
+        return None
+    index = ord(match.group(1).upper()) - 65
+    return (index,) if index < len(table.texts) else ()
+
+
+def simple_letters(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
+    """Fast path for "The answer is B.", "Answer: A, C", "A and C", "答案是B", "\\boxed{B}" and
+    long responses ending in "Final answer: C"; None for anything else.
+
+    It gives what the full reader gives (tests/test_extract_properties.py checks this).
+    """
+    if question_type == "true_false":
+        return None
+    if len(text) <= 80:
+        match = _SIMPLE_LETTERS.fullmatch(text)
+    else:  # a chain of thought ending in its final answer: its last answer statement
+        match = _FINAL_LETTERS.search(text, len(text) - _FINAL_WINDOW)
+        if match is not None:
+            start = match.start()
+            if (start and text[start - 1].isalnum()) or CONDITIONAL.search(
+                lower_same_length(text), max(0, start - 60), start
+            ):
+                return None
+    if match is None:
+        return None
+    indices = sorted({ord(c) - 65 for c in text[match.start(1) :] if "A" <= c <= "Z"})
+    return tuple(indices) if indices[-1] < len(table.texts) else ()

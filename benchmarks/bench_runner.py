@@ -7,7 +7,9 @@ Prints, measured in this run (targets from issue 4 in brackets):
 
 - wall time against the ideal ``questions * latency / concurrency`` [within 1.1x];
 - image encodings against distinct images [equal];
-- requests sent, failures, bytes of images sent.
+- requests sent, failures, bytes of images sent, CPU seconds of both processes, and the
+  machine's load average (the wall time counts every millisecond either process waits
+  for a CPU, so other work on the machine shows in the ratio).
 
     python benchmarks/bench_runner.py                          # full size
     python benchmarks/bench_runner.py --questions 300 --images 100 --image-size 256   # quick
@@ -48,6 +50,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def load_average() -> str:
+    """The 1-minute load average, or "unknown" where the OS does not tell."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except (AttributeError, OSError):
+        return "unknown"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=2765)
@@ -85,6 +95,7 @@ def main() -> None:
             base_url=base_url, model="fake-vlm", concurrency=arguments.concurrency, max_tokens=64
         )
         out = work / f"predictions-{time.time_ns()}.jsonl"
+        load_before = load_average()
         started, client_cpu, server_cpu = time.perf_counter(), time.process_time(), cpu_seconds(server.pid)
         summary = run_predictions(dataset, out, config)
         wall = time.perf_counter() - started
@@ -106,6 +117,7 @@ def main() -> None:
         ("wall / ideal", f"{wall / ideal:.3f}x  [target <= 1.1x]"),
         ("CPU seconds", f"runner {client_cpu:.1f}, fake server {server_cpu:.1f} (over {wall:.1f} s wall)"),
         ("throughput", f"{summary.questions / wall:.0f} questions/s"),
+        ("load average", f"{load_before} before the run, on {os.cpu_count()} CPUs"),
         (
             "image encodings",
             f"{summary.image_encodings} for {summary.distinct_images} images [equal] {encodings_ok}",

@@ -120,22 +120,25 @@ def build_chat_request(prompt: str, image_url: str, config: RunConfig) -> dict[s
 _IMAGE_SLOT = "@@qbench-portrait-image-url@@"
 
 
-def encode_chat_request(prompt: str, image_url: bytes, config: RunConfig) -> bytes:
-    """:func:`build_chat_request` as JSON bytes, splicing in the image URL without re-scanning it.
+def encode_chat_request(prompt: str, image_url: bytes, config: RunConfig) -> tuple[bytes, ...]:
+    """:func:`build_chat_request` as JSON bytes in pieces: before the image URL, the URL, after it.
 
-    A data URL is plain ASCII that needs no JSON escaping, so the (large) image is copied
-    once into the body instead of passing through ``json.dumps`` for every question.
+    A data URL is plain ASCII that needs no JSON escaping, so the (large) image is neither
+    passed through ``json.dumps`` nor copied for each question: the client sends the
+    pieces one after the other.
 
     >>> config = RunConfig(base_url="http://localhost:8000/v1", model="m")
-    >>> body = encode_chat_request("Sharp?", b"data:image/png;base64,AAAA", config)
-    >>> json.loads(body) == build_chat_request("Sharp?", "data:image/png;base64,AAAA", config)
+    >>> pieces = encode_chat_request("Sharp?", b"data:image/png;base64,AAAA", config)
+    >>> pieces[1]
+    b'data:image/png;base64,AAAA'
+    >>> json.loads(b"".join(pieces)) == build_chat_request("Sharp?", "data:image/png;base64,AAAA", config)
     True
     """
     template = json.dumps(build_chat_request(prompt, _IMAGE_SLOT, config)).encode()
     head, slot, tail = template.partition(_IMAGE_SLOT.encode())
     if not slot or _IMAGE_SLOT.encode() in tail:  # the prompt itself holds the marker: no shortcut
-        return json.dumps(build_chat_request(prompt, image_url.decode("ascii"), config)).encode()
-    return b"".join((head, image_url, tail))
+        return (json.dumps(build_chat_request(prompt, image_url.decode("ascii"), config)).encode(),)
+    return head, image_url, tail
 
 
 class _ImageCache:

@@ -44,14 +44,15 @@ _IMAGE_SLOT = "image-slot:"
 
 
 def _is_base64(text: str) -> bool:
-    """Strict base64 syntax (alphabet, padding, length), checked without decoding."""
-    data = text.encode("ascii", "replace")
-    unpadded = data.rstrip(b"=")
-    return (
-        len(data) % 4 == 0
-        and len(data) - len(unpadded) <= 2
-        and not unpadded.translate(None, _BASE64_ALPHABET)
-    )
+    """Strict base64 syntax (alphabet, padding, length), checked without decoding.
+
+    Deleting the alphabet leaves only the stray characters (few or none), which keeps
+    this check cheap on a 300 KB image.
+    """
+    if not text.isascii() or len(text) % 4:
+        return False
+    padding = 2 if text.endswith("==") else 1 if text.endswith("=") else 0
+    return text.encode("ascii").translate(None, _BASE64_ALPHABET) == b"=" * padding
 
 
 def _parse_body(raw: bytes) -> Any:
@@ -61,7 +62,7 @@ def _parse_body(raw: bytes) -> Any:
     fake server shares the benchmark machine with the runner it measures.
     """
     pieces: list[bytes] = []
-    urls: list[bytes] = []
+    urls: list[tuple[int, int]] = []  # where each data URL starts and ends in raw
     cut = search = 0
     # A key "url" cannot occur inside a JSON string (its quotes would be escaped there).
     while (key := raw.find(b'"url":', search)) >= 0:
@@ -71,7 +72,7 @@ def _parse_body(raw: bytes) -> Any:
         end = raw.find(b'"', found + 1)
         if raw.startswith(b'"data:image/', found) and end > 0:
             pieces += [raw[cut : found + 1], f"{_IMAGE_SLOT}{len(urls)}".encode()]
-            urls.append(raw[found + 1 : end])
+            urls.append((found + 1, end))
             cut = search = end
     body = json.loads(b"".join([*pieces, raw[cut:]]) if urls else raw)
     if urls and isinstance(body, dict):
@@ -79,7 +80,9 @@ def _parse_body(raw: bytes) -> Any:
             for part in message.get("content") or [] if isinstance(message, dict) else []:
                 url = part.get("image_url", {}).get("url", "") if isinstance(part, dict) else ""
                 if isinstance(url, str) and url.startswith(_IMAGE_SLOT):
-                    part["image_url"]["url"] = urls[int(url[len(_IMAGE_SLOT) :])].decode("ascii", "replace")
+                    start, end = urls[int(url[len(_IMAGE_SLOT) :])]
+                    # Decoded straight from raw: one copy of the image rather than two.
+                    part["image_url"]["url"] = str(memoryview(raw)[start:end], "ascii", "replace")
     return body
 
 

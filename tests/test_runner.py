@@ -9,9 +9,10 @@ import subprocess
 import sys
 import textwrap
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
-import httpx
 import pytest
 from fake_openai_server import FakeOpenAIServer, _is_base64, _parse_body, tiny_dataset
 
@@ -19,7 +20,13 @@ from qbench_portrait_lib.image_encoding import decoded_size
 from qbench_portrait_lib.openai_client import RetryPolicy
 from qbench_portrait_lib.predictions import read_predictions
 from qbench_portrait_lib.prompt import PROMPT_VERSION, render_prompt
-from qbench_portrait_lib.runner import RunConfig, RunnerError, build_chat_request, run_predictions
+from qbench_portrait_lib.runner import (
+    RunConfig,
+    RunnerError,
+    build_chat_request,
+    encode_chat_request,
+    run_predictions,
+)
 
 FAST_RETRY = RetryPolicy(max_attempts=4, backoff_base_s=0.01, backoff_max_s=0.05)
 
@@ -214,10 +221,15 @@ def test_the_fake_server_rejects_requests_of_the_wrong_shape(change, problem):
     config = RunConfig(base_url="http://127.0.0.1:9/v1", model="fake-vlm")
     body = build_chat_request("Question?", "data:image/png;base64,QUJD", config)
     change(body)
-    with FakeOpenAIServer(model="fake-vlm") as server:
-        response = httpx.post(server.base_url + "/chat/completions", json=body)
-    assert response.status_code == 400
-    assert re.search(problem, response.json()["error"]["message"])
+    no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with FakeOpenAIServer(model="fake-vlm") as server, pytest.raises(urllib.error.HTTPError) as refused:
+        request = urllib.request.Request(
+            server.base_url + "/chat/completions", data=json.dumps(body).encode()
+        )
+        no_proxy.open(request)
+    with refused.value as response:
+        assert response.code == 400
+        assert re.search(problem, json.loads(response.read())["error"]["message"])
     assert server.shape_errors and re.search(problem, server.shape_errors[0])
 
 
@@ -235,6 +247,15 @@ def test_the_fake_server_parses_bodies_with_data_urls_exactly():
     }
     for separators in (None, (",", ":")):
         assert _parse_body(json.dumps(body, separators=separators).encode()) == body
-    assert [_is_base64(text) for text in ("QUJD", "QQ==", "QUJ!", "QUJDR", "QU=D", "Q===")] == [
-        True, True, False, False, False, False,
+    texts = ("QUJD", "QQ==", "QUJ!", "QUJDR", "QU=D", "Q===", "QQ=A", "Q=A=", "QU\u00e9D")
+    assert [_is_base64(text) for text in texts] == [
+        True, True, False, False, False, False, False, False, False,
     ]  # fmt: skip
+
+
+def test_a_prompt_holding_the_image_marker_is_still_encoded_exactly():
+    config = RunConfig(base_url="http://127.0.0.1:9/v1", model="fake-vlm")
+    prompt = 'Is "@@qbench-portrait-image-url@@" sharp?'
+    pieces = encode_chat_request(prompt, b"data:image/png;base64,QUJD", config)
+    assert len(pieces) == 1
+    assert json.loads(pieces[0]) == build_chat_request(prompt, "data:image/png;base64,QUJD", config)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import socket
 
 import datasets
 import pytest
 from fake_openai_server import FakeOpenAIServer, tiny_dataset
 
-from qbench_portrait_lib.openai_client import AuthenticationFailed, RetryPolicy, parse_retry_after
+from qbench_portrait_lib.openai_client import (
+    AuthenticationFailed,
+    ChatClient,
+    ChatRequestError,
+    RetryPolicy,
+    env_proxy,
+    parse_retry_after,
+)
 from qbench_portrait_lib.predictions import read_predictions
 from qbench_portrait_lib.runner import RunConfig, run_predictions
 
@@ -71,8 +80,8 @@ def test_backoff_grows_exponentially_with_bounded_deterministic_jitter():
     ("fault", "message"),
     [
         ("500", r"^HTTP 500: .*injected 500.* \(gave up after 3 attempts\)$"),
-        ("timeout", r"^timed out \(ReadTimeout\) \(gave up after 3 attempts\)$"),
-        ("drop", r"^connection failed \(RemoteProtocolError: .*\(gave up after 3 attempts\)$"),
+        ("timeout", r"^timed out after 0.2 s \(\w*TimeoutError\) \(gave up after 3 attempts\)$"),
+        ("drop", r"^connection failed \(ServerDisconnectedError: .*\(gave up after 3 attempts\)$"),
         ("malformed", r"^unreadable completion \(JSONDecodeError: .*\(gave up after 3 attempts\)$"),
     ],
 )
@@ -135,3 +144,32 @@ def test_an_unreadable_image_fails_its_questions_only(tmp_path):
         assert records[question_id].error.startswith(
             "image 'img01' could not be encoded: expected image bytes"
         )
+
+
+async def _complete_once(base_url: str) -> None:
+    async with ChatClient(base_url, retry=RetryPolicy(max_attempts=2, backoff_base_s=0.0)) as client:
+        await client.complete({"model": "m", "messages": []}, key="q")
+
+
+def test_a_refused_connection_is_retried_then_reported():
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ChatRequestError, match=r"^connection failed \(\w+: .*gave up after 2 attempts"):
+        asyncio.run(_complete_once(f"http://127.0.0.1:{port}/v1"))
+
+
+def test_requests_go_through_the_proxy_the_environment_names(monkeypatch):
+    for scheme in ("http", "https", "all", "no"):
+        monkeypatch.delenv(f"{scheme}_proxy", raising=False)
+        monkeypatch.delenv(f"{scheme.upper()}_PROXY", raising=False)
+    with FakeOpenAIServer() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", f"http://me:s%40cret@127.0.0.1:{proxy.port}")
+        monkeypatch.setenv("NO_PROXY", "localhost")
+        assert env_proxy("http://localhost:8000/v1/chat/completions") is None
+        # The fake server, standing in for the proxy, sees the full URL and answers 404.
+        with pytest.raises(
+            ChatRequestError, match=r"^HTTP 404 from http://upstream.invalid/v1/chat/completions"
+        ):
+            asyncio.run(_complete_once("http://upstream.invalid/v1"))
+    assert [request["path"] for request in proxy.requests] == ["http://upstream.invalid/v1/chat/completions"]

@@ -9,6 +9,7 @@ import evaluate
 
 from qbench_portrait_lib.scoring import score_predictions
 from qbench_portrait_lib.scoring.references import REFERENCE_COLUMNS
+from qbench_portrait_lib.scoring.references import Reference
 from qbench_portrait_lib.scoring.references import normalize_reference
 from qbench_portrait_lib.about import CITATION as _CITATION
 
@@ -108,6 +109,11 @@ def _as_names(reference, index):
     return stored
 
 
+def _stored_reference(stored):
+    """A reference as ``_as_names`` stored it, back as the scorer's validated record."""
+    return Reference(*(tuple(stored[c]) if c in _LIST_COLUMNS else stored[c] for c in REFERENCE_COLUMNS))
+
+
 def _as_response(prediction, index, reference):
     if prediction is not None and not isinstance(prediction, str):
         raise TypeError(
@@ -159,9 +165,10 @@ class QbenchPortrait(evaluate.Metric):
     def _compute(
         self, predictions, references, judge=None, return_details=False, bootstrap_samples=1000, seed=0
     ):
+        # add/add_batch validated every stored reference (on whichever rank added it)
         return score_predictions(
             predictions,
-            references,
+            [_stored_reference(reference) for reference in references],
             judge=judge,
             return_details=return_details,
             bootstrap_samples=bootstrap_samples,

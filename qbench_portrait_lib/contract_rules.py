@@ -81,9 +81,17 @@ def question_problems(question_type: str, options: Sequence[str], answer: Sequen
                 f"an open_ended question needs at least one non-empty reference answer, got {list(answer)!r}"
             )
         return problems
+    return list(_choice_problems(question_type, tuple(options), tuple(answer)))
+
+
+@lru_cache(maxsize=16384)
+def _choice_problems(
+    question_type: str, options: tuple[str, ...], answer: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Problems of a choice question (cached: option lists and answers repeat a lot)."""
     problems = list(_option_problems(question_type, tuple(options)))
     if question_type == "true_false" and problems:
-        return problems  # the answer cannot be judged against wrong options
+        return tuple(problems)  # the answer cannot be judged against wrong options
     missing = [text for text in answer if text not in options]
     if missing:
         problems.append(f"answer {missing!r} is not among the options {list(options)!r}")
@@ -95,7 +103,7 @@ def question_problems(question_type: str, options: Sequence[str], answer: Sequen
         )
     if question_type == "multiple_choice" and not answer:
         problems.append("a multiple_choice question needs at least 1 answer, got none")
-    return problems
+    return tuple(problems)
 
 
 def region_problems(level: str, region: str) -> list[str]:

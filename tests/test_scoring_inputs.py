@@ -170,3 +170,12 @@ def test_a_dataset_and_its_column_are_accepted():
 def test_seed_must_be_a_non_negative_int():
     with pytest.raises(ValueError, match="seed must be an int >= 0, got -1"):
         score_predictions(PREDICTIONS, REFERENCES, seed=-1)
+
+
+def test_validated_records_pass_through_and_ids_are_still_checked() -> None:
+    records = normalize_references(REFERENCES)
+    again = normalize_references(records)
+    assert again == records and all(a is b for a, b in zip(again, records, strict=True))
+    assert score_predictions(PREDICTIONS, records) == score_predictions(PREDICTIONS, REFERENCES)
+    with pytest.raises(ValueError, match=r"reference 1: id 'q1' already used by reference 0"):
+        normalize_references([records[0], records[0]])

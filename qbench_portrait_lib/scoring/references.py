@@ -21,10 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from qbench_portrait_lib.contract_rules import question_problems, region_problems
-from qbench_portrait_lib.labels import COLUMNS, LABEL_COLUMNS
-
-#: The columns a reference must carry: the contract without the image.
-REFERENCE_COLUMNS: tuple[str, ...] = tuple(column for column in COLUMNS if column != "image")
+from qbench_portrait_lib.labels import LABEL_COLUMNS, REFERENCE_COLUMNS
 
 _STRING_COLUMNS = ("id", "image_id", "question", "attribute", "region")
 _LIST_COLUMNS = ("options", "answer")
@@ -130,6 +127,10 @@ def normalize_reference(record: Any, index: int) -> Reference:
 def normalize_references(references: Sequence[Any]) -> list[Reference]:
     """Validate every reference; ids must be unique.
 
+    A :class:`Reference` is a record :func:`normalize_reference` already validated: it
+    passes through as it is (the evaluate metric validates in ``add_batch`` and scores the
+    stored records in ``compute``).
+
     >>> normalize_references([{"id": "q1"}])
     Traceback (most recent call last):
     ...
@@ -138,7 +139,10 @@ def normalize_references(references: Sequence[Any]) -> list[Reference]:
 needs ['id', 'image_id', 'question', 'question_type', 'options', 'answer', 'quality_dimension', \
 'image_source', 'level', 'attribute', 'region']
     """
-    records = [normalize_reference(record, index) for index, record in enumerate(references)]
+    records = [
+        record if record.__class__ is Reference else normalize_reference(record, index)
+        for index, record in enumerate(references)
+    ]
     seen: dict[str, int] = {}
     for index, record in enumerate(records):
         if record.id in seen:

@@ -9,7 +9,7 @@ import evaluate
 
 from qbench_portrait_lib.scoring import score_predictions
 from qbench_portrait_lib.scoring.references import REFERENCE_COLUMNS
-from qbench_portrait_lib.scoring.references import Reference
+from qbench_portrait_lib.scoring.references import ValidatedReference
 from qbench_portrait_lib.scoring.references import normalize_reference
 from qbench_portrait_lib.about import CITATION as _CITATION
 
@@ -110,8 +110,10 @@ def _as_names(reference, index):
 
 
 def _stored_reference(stored):
-    """A reference as ``_as_names`` stored it, back as the scorer's validated record."""
-    return Reference(*(tuple(stored[c]) if c in _LIST_COLUMNS else stored[c] for c in REFERENCE_COLUMNS))
+    """A reference as ``_as_names`` stored it (after validating it), back as the scorer's record."""
+    return ValidatedReference(
+        **{c: tuple(stored[c]) if c in _LIST_COLUMNS else stored[c] for c in REFERENCE_COLUMNS}
+    )
 
 
 def _as_response(prediction, index, reference):

@@ -7,7 +7,8 @@ without location; callers prefix the file/record or reference index and id.
 
 Choice options are 2 to :data:`MAX_OPTIONS` texts (one letter each), and distinct and
 non-empty after :func:`~qbench_portrait_lib.options.normalize_option` (extraction matches
-them case-insensitively, ignoring spacing and a final "."):
+them case-insensitively, ignoring spacing and a final "."); an option that is a single
+letter must be its own letter (options "B", "A" would make "A" ambiguous):
 
 >>> question_problems("single_choice", ["Low", "low."], ["Low"])
 ["options 'Low' and 'low.' are the same option to answer extraction (it ignores case, spacing and \
@@ -50,8 +51,14 @@ def _option_problems(question_type: str, options: tuple[str, ...]) -> tuple[str,
             f"got {len(options)}: {list(options)!r}"
         )
     first_with_key: dict[str, str] = {}
-    for text in options:
+    for position, text in enumerate(options):
         key = normalize_option(text)
+        letter = chr(65 + position) if position < MAX_OPTIONS else ""
+        if len(key) == 1 and key.isalpha() and key.upper() != letter:
+            problems.append(
+                f"option {text!r} is a single letter other than its own letter {letter or '(none)'}, "
+                f"so an answer naming it could not be read, got {list(options)!r}"
+            )
         if not key:
             problems.append(f"every option needs visible text, got {text!r} in {list(options)!r}")
         elif key in first_with_key:

@@ -24,6 +24,7 @@ import asyncio
 import email.utils
 import json
 import logging
+import ssl
 import time
 import urllib.parse
 import urllib.request
@@ -220,6 +221,16 @@ async def _pieces(payload: tuple[bytes, ...]) -> AsyncIterator[bytes]:
         yield piece
 
 
+def _tls_context() -> ssl.SSLContext:
+    """Certificates from certifi's bundle where it is installed (as httpx and requests use),
+    else the system store: hosted APIs then work on machines without a system CA bundle."""
+    try:
+        import certifi
+    except ImportError:
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 class ChatClient:
     """Sends chat-completions requests; use as ``async with ChatClient(...) as client``.
 
@@ -254,7 +265,7 @@ class ChatClient:
     async def __aenter__(self) -> ChatClient:
         # The session belongs to the running event loop, so it is made here, not in __init__.
         self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self.max_connections),
+            connector=aiohttp.TCPConnector(limit=self.max_connections, ssl=_tls_context()),
             headers={"Authorization": f"Bearer {self._api_key}"} if self._api_key else None,
             timeout=aiohttp.ClientTimeout(total=None, connect=self.timeout_s, sock_read=self.timeout_s),
         )
@@ -279,11 +290,14 @@ class ChatClient:
         else:
             body = {"json": payload}
         try:
+            # Redirects are not followed: a chat endpoint that redirects is misconfigured, and
+            # a body sent as pieces cannot be sent again.
             async with self._session.post(
-                self.url, proxy=self._proxy, proxy_auth=self._proxy_auth, **body
+                self.url, proxy=self._proxy, proxy_auth=self._proxy_auth, allow_redirects=False, **body
             ) as response:
                 status, content = response.status, await response.read()
                 retry_after = response.headers.get("Retry-After")
+                location = response.headers.get("Location", "")
         except asyncio.TimeoutError as error:  # not the builtin TimeoutError on Python 3.10
             name = type(error).__name__
             raise _Retryable("timeout", f"timed out after {self.timeout_s:g} s ({name})") from None
@@ -296,6 +310,12 @@ class ChatClient:
             raise _Retryable("429", f"HTTP 429 (rate limited): {excerpt}", parse_retry_after(retry_after))
         if status >= 500:
             raise _Retryable(str(status), f"HTTP {status}: {excerpt}")
+        if 300 <= status < 400:
+            raise ChatRequestError(
+                f"HTTP {status} from {self.url}: redirected to {location or '(no Location)'}; "
+                "pass the final URL as --base-url",
+                1,
+            )
         if status in (401, 403):
             raise AuthenticationFailed(f"HTTP {status} from {self.url}: the server refused the API key", 1)
         raise ChatRequestError(f"HTTP {status} from {self.url}: {excerpt}", 1)

@@ -6,9 +6,10 @@ faults on demand: ``add_faults(["429:0.2", "500", "drop"], match="q7")`` makes t
 three requests whose prompt contains "q7" fail in those ways, in that order.
 
 Fault kinds: ``429[:retry_after]``, any other status code (``500``, ``503``, ``401``),
-``timeout`` (sleep ``timeout_sleep_s`` before answering), ``malformed`` (a 200 whose
-body is not JSON), ``drop`` (close the connection without a response) and ``echo-auth``
-(a 500 whose body repeats the Authorization header, to test that errors are scrubbed).
+``timeout`` (sleep ``timeout_sleep_s`` before answering), ``redirect`` (a 307 back to the
+same path), ``malformed`` (a 200 whose body is not JSON), ``drop`` (close the connection
+without a response) and ``echo-auth`` (a 500 whose body repeats the Authorization header,
+to test that errors are scrubbed).
 
 :func:`tiny_dataset` builds a small benchmark-shaped ``datasets.Dataset`` in memory.
 
@@ -289,6 +290,8 @@ class FakeOpenAIServer:
                 elif kind == "echo-auth":  # a careless server that echoes the request's credentials
                     body = json.dumps({"error": {"message": f"bad auth {self.headers.get('Authorization')}"}})
                     self._send(500, body.encode())
+                elif kind == "redirect":  # a misconfigured endpoint that points elsewhere
+                    self._send(307, b"", {"Location": self.path})
                 elif kind == "429":
                     self._send(429, b'{"error": {"message": "slow down"}}', {"Retry-After": argument or "0"})
                 else:

@@ -66,6 +66,11 @@ CONTRACT_CASES = [
     ),
     (0, {"options": ["Sharp", "  "], "answer": ["Sharp"]}, r"every option needs visible text, got '  '"),
     (0, {"options": ["Sharp", "."], "answer": ["Sharp"]}, r"every option needs visible text, got '.'"),
+    (
+        0,
+        {"options": ["B", "A"], "answer": ["A"]},
+        r"option 'B' is a single letter other than its own letter A, so an answer naming it",
+    ),
     (1, {"region": ""}, r"a local question needs a non-empty 'region', got ''"),
     (1, {"region": None}, r"a local question needs a non-empty 'region', got ''"),
     (0, {"region": "eyes"}, r"a global question must have region '', got 'eyes'"),
@@ -104,6 +109,7 @@ def test_validator_and_scorer_refuse_with_the_same_sentences(
 EDGE_CASES = [
     (0, {"options": [f"level {chr(65 + i)}" for i in range(26)], "answer": ["level Z"]}),
     (0, {"options": ["Low", "Lower", "Lowest"], "answer": ["Lower"]}),
+    (0, {"options": ["A", "B", "C"], "answer": ["B"]}),
     (1, {"options": ["Eyes", "Eye", "Hair."], "answer": ["Eyes", "Hair."]}),
     (0, {"options": ["Sharp", "Slightly blurry", "Very blurry", "Sharp, then blurry"], "answer": ["Sharp"]}),
 ]

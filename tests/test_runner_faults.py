@@ -105,6 +105,16 @@ def test_a_client_error_is_not_retried(dataset, tmp_path):
     assert read_predictions(tmp_path / "p.jsonl")[target].error.startswith("HTTP 400 from http://127.0.0.1:")
 
 
+def test_a_redirect_is_reported_not_followed(dataset, tmp_path):
+    target = dataset["id"][1]
+    with FakeOpenAIServer() as server:
+        server.add_faults(["redirect"], match=target)
+        run(dataset, tmp_path / "p.jsonl", server)
+    assert sum(target in request["text"] for request in server.requests) == 1
+    error = read_predictions(tmp_path / "p.jsonl")[target].error
+    assert re.match(r"HTTP 307 from http://127\.0\.0\.1:\d+/v1/chat/completions: redirected to /v1/", error)
+
+
 def test_a_refused_key_stops_the_run(dataset, tmp_path):
     with (
         FakeOpenAIServer(api_key=SECRET) as server,

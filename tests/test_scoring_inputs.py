@@ -179,3 +179,16 @@ def test_validated_records_pass_through_and_ids_are_still_checked() -> None:
     assert score_predictions(PREDICTIONS, records) == score_predictions(PREDICTIONS, REFERENCES)
     with pytest.raises(ValueError, match=r"reference 1: id 'q1' already used by reference 0"):
         normalize_references([records[0], records[0]])
+
+
+def test_a_hand_built_reference_is_checked_like_a_mapping() -> None:
+    from qbench_portrait_lib.scoring.references import Reference
+
+    forged = Reference(
+        "q1", "i1", "How is it?", "single_choice", ("Low", "High"), ("Zzz",), "technical", "natural",
+        "local", "blur", "",
+    )  # fmt: skip
+    with pytest.raises(
+        ValueError, match=r"reference 0 \(id 'q1'\): answer \['Zzz'\] is not among the options"
+    ):
+        score_predictions(["B"], [forged])

@@ -43,6 +43,17 @@ class Reference(NamedTuple):
     region: str
 
 
+class ValidatedReference(Reference):
+    """A :class:`Reference` that :func:`normalize_reference` checked against the contract.
+
+    :func:`normalize_references` takes these as they are; a plain ``Reference`` built by
+    hand is checked like a mapping. Only ``normalize_reference`` and stores of its output
+    (the evaluate metric's cache, filled by its validating ``add_batch``) build them.
+    """
+
+    __slots__ = ()
+
+
 def label_name(column: str, value: Any, where: str = "") -> str:
     """The ClassLabel name of ``value`` (a name or its int) in a label column.
 
@@ -93,8 +104,10 @@ def _check_contract(
         raise ValueError(f"{where}: {'; '.join(problems)}")
 
 
-def normalize_reference(record: Any, index: int) -> Reference:
+def normalize_reference(record: Any, index: int) -> ValidatedReference:
     """Validate one reference (``index`` is its position, used in errors)."""
+    if isinstance(record, Reference):
+        record = record._asdict()
     if record.__class__ is not dict and not isinstance(record, Mapping):
         raise TypeError(
             f"reference {index}: expected a mapping of the contract columns, got {type(record).__name__}"
@@ -112,7 +125,7 @@ def normalize_reference(record: Any, index: int) -> Reference:
     _check_contract(labels, options, answer, record["region"], where)
     if labels["question_type"] != "open_ended":
         answer = tuple(text for text in options if text in answer)  # in option order
-    return Reference(
+    return ValidatedReference(
         id=record["id"],
         image_id=record["image_id"],
         question=record["question"],
@@ -124,12 +137,12 @@ def normalize_reference(record: Any, index: int) -> Reference:
     )
 
 
-def normalize_references(references: Sequence[Any]) -> list[Reference]:
+def normalize_references(references: Sequence[Any]) -> list[ValidatedReference]:
     """Validate every reference; ids must be unique.
 
-    A :class:`Reference` is a record :func:`normalize_reference` already validated: it
-    passes through as it is (the evaluate metric validates in ``add_batch`` and scores the
-    stored records in ``compute``).
+    A :class:`ValidatedReference` (what :func:`normalize_reference` returns) passes through
+    as it is: the evaluate metric validates in ``add_batch`` and scores the stored records
+    in ``compute``. Anything else, a hand-built :class:`Reference` included, is checked.
 
     >>> normalize_references([{"id": "q1"}])
     Traceback (most recent call last):
@@ -140,7 +153,7 @@ needs ['id', 'image_id', 'question', 'question_type', 'options', 'answer', 'qual
 'image_source', 'level', 'attribute', 'region']
     """
     records = [
-        record if record.__class__ is Reference else normalize_reference(record, index)
+        record if record.__class__ is ValidatedReference else normalize_reference(record, index)
         for index, record in enumerate(references)
     ]
     seen: dict[str, int] = {}

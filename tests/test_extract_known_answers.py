@@ -14,6 +14,11 @@ SHARPNESS = ("Sharp", "Slightly blurry", "Very blurry")
 EXPOSURE = ("Very low", "Low", "Medium", "High")
 REGIONS = ("Eyes", "Hair", "Background", "Mouth")
 TRUE_FALSE = ("True", "False")
+# Option lists of the second review.
+LEVELS = ("Very low", "Low", "Medium", "High")
+ARTIFACTS = ("Blur", "Noise", "JPEG blocking", "Color cast")
+ARTIFACTS_2 = ("Blur", "Noise", "Overexposure", "Color cast")
+BLUR_JPEG = ("Blur", "JPEG blocking")
 # Ten options: the letter I names "Hand malformation".
 DEFECTS = (
     "Blur",
@@ -198,7 +203,8 @@ KNOWN_ANSWERS = [
     ("A and C.\nB. The hair is sharp.", REGIONS, MC, ("Eyes", "Background")),
     ("Answer: A, C\nB: not blurred", REGIONS, MC, ("Eyes", "Background")),
     ("Answer: A\nB. Hair\nC. Background\nD. Mouth", REGIONS, MC, ("Eyes",)),
-    ("Answer:\nA. Eyes\nB. Hair\nC. Background\nD. Mouth", REGIONS, MC, None),
+    # after an explicit "Answer:" every option listed is the answer (no marker: an echo, None)
+    ("Answer:\nA. Eyes\nB. Hair\nC. Background\nD. Mouth", REGIONS, MC, REGIONS),
     ("The correct answers are:\nA. Eyes\nC. Background", REGIONS, MC, ("Eyes", "Background")),
     ("A\nC\nD", REGIONS, MC, ("Eyes", "Background", "Mouth")),
     ("- A\n- C\n\nExplanation: B is sharp.", REGIONS, MC, ("Eyes", "Background")),
@@ -271,6 +277,57 @@ KNOWN_ANSWERS = [
     ("Verdict: C", SHARPNESS, SC, ("Very blurry",)),
     ("A, C.\n\nB. Hair: sharp\nD. Mouth: sharp", REGIONS, MC, ("Eyes", "Background")),
     ("Answer:\n- A. Eyes\n- C. Background", REGIONS, MC, ("Eyes", "Background")),
+    # --- second review: after a letter only its own option text is skipped, never another
+    # option's; a negation after a letter list negates the item it follows
+    ("The answer is B. High is not correct.", LEVELS, SC, ("Low",)),
+    ("B. High is wrong.", LEVELS, SC, ("Low",)),
+    ("The answer is A, C. Noise is not present.", ARTIFACTS, MC, BLUR_JPEG),
+    ("The answer is B. Medium (C) is not right.", LEVELS, SC, ("Low",)),
+    ("Answer: B. High (D) is not correct.", LEVELS, SC, ("Low",)),
+    ("The answer is A, C. Noise (B) is not present.", ARTIFACTS, MC, BLUR_JPEG),
+    ("A, C. Noise (B) was not observed.", ARTIFACTS, MC, BLUR_JPEG),
+    ("B. Low is wrong.", LEVELS, SC, None),
+    ("A and C are wrong.", ARTIFACTS, MC, None),
+    # --- one item per line with an explanation on each line
+    (
+        "A. Blur - the edges are soft.\nC. JPEG blocking - 8x8 blocks are visible in the sky.",
+        ARTIFACTS,
+        MC,
+        BLUR_JPEG,
+    ),
+    ("A. Blur: the face is soft.\nC. JPEG blocking: blocks in the sky.", ARTIFACTS, MC, BLUR_JPEG),
+    ("A. Blur (face is soft)\nC. JPEG blocking (sky)", ARTIFACTS, MC, BLUR_JPEG),
+    ("- A. Blur, visible on the face\n- C. JPEG blocking, visible in the sky", ARTIFACTS, MC, BLUR_JPEG),
+    ("A - blur on the face\nC - blocking in the sky", ARTIFACTS, MC, BLUR_JPEG),
+    ("A\nC. JPEG blocking", ARTIFACTS, MC, BLUR_JPEG),
+    ("A. Blur\nB. Noise\nC. JPEG blocking\nD. Color cast", ARTIFACTS, MC, None),
+    ("Answer: A\nB. Low\nC. Medium", LEVELS, SC, ("Very low",)),
+    ("A. Blur - soft.\nB. Hair is fine", ARTIFACTS, MC, ("Blur",)),
+    ("B. Slightly blurry\nC. Very blurry would need more smearing.", SHARPNESS, SC, ("Slightly blurry",)),
+    ("A. Eyes - yes\nB. Hair - no\nC. Background - yes", REGIONS, MC, ("Eyes", "Background")),
+    ("A. Eyes\nThe hair is sharp.\nC. Background", REGIONS, MC, ("Eyes",)),
+    # --- a negated item inside a list, a checklist, both verdicts denied
+    ("A, C (B is absent)", ARTIFACTS, MC, BLUR_JPEG),
+    ("A, C; B is absent", ARTIFACTS, MC, BLUR_JPEG),
+    ("- A: no\n- B: no\n- C: yes\n- D: no", ARTIFACTS_2, SC, ("Overexposure",)),
+    ("Not true, not false: the image is ambiguous.", TRUE_FALSE, TF, None),
+    # --- after an explicit answer marker: compact runs in any order, a full list
+    ("Answer: DB", ARTIFACTS, MC, ("Noise", "Color cast")),
+    ("Answer: DA", ARTIFACTS, MC, ("Blur", "Color cast")),
+    ("The answer is CA.", ARTIFACTS, MC, BLUR_JPEG),
+    ("BAD", ARTIFACTS, MC, None),
+    ("Answer:\nA. Blur\nB. Noise\nC. JPEG blocking\nD. Color cast", ARTIFACTS, MC, ARTIFACTS),
+    # --- "only", "not A but B", bare negative replies
+    ("Only A.", LEVELS, SC, ("Very low",)),
+    ("The answer is not A but B.", LEVELS, SC, ("Low",)),
+    ("The answer is not A.", LEVELS, SC, None),
+    ("Definitely not.", TRUE_FALSE, TF, ("False",)),
+    ("Not at all.", TRUE_FALSE, TF, ("False",)),
+    ("I don't think so.", TRUE_FALSE, TF, ("False",)),
+    ("Not really sure.", TRUE_FALSE, TF, None),
+    ("Not really, the face is quite sharp.", TRUE_FALSE, TF, ("False",)),
+    ("True/False: False", TRUE_FALSE, TF, ("False",)),
+    ("Yes and no: it depends on the crop.", TRUE_FALSE, TF, None),
 ]
 
 

@@ -90,6 +90,7 @@ SINGLE_TEMPLATES = (
 MULTI_TEMPLATES = (
     "{LIST_COMMA}", "{LIST_AND}", "{COMPACT}", "{PARENS}", "Answer: {LIST_COMMA}", "{JSON}",
     "{LINES}", "{TEXTS}", "The correct options are {LIST_AND}.", "{LIST_COMMA} or {M}",
+    "Answer: {COMPACT_ANY}", "The answer is {COMPACT_ANY}.",
 )  # fmt: skip
 
 
@@ -104,6 +105,7 @@ def _render(template: str, chosen: list[int], distractor: int, options: list[str
         if len(letters) < 3
         else ", ".join(letters[:-1]) + " and " + letters[-1],
         COMPACT="".join(sorted(letters)),  # a compact run is written in order ("AC", not "CA")
+        COMPACT_ANY="".join(letters),  # after an answer marker any order reads ("Answer: CA")
         PARENS="".join(f"({x})" for x in letters),
         JSON="[" + ", ".join(f'"{x}"' for x in letters) + "]",
         LINES="\n".join(letters),
@@ -133,6 +135,16 @@ def test_permuting_options_keeps_the_verdict(data, options, multiple):
         question_type,
     )
     assert (None if before is None else set(before)) == (None if after is None else set(after))
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), options=option_lists)
+def test_compact_run_in_any_order_after_an_answer_marker(data, options):
+    chosen = data.draw(st.lists(st.integers(0, len(options) - 1), min_size=1, unique=True))
+    run = "".join(_letters(chosen))  # e.g. "DB": not in alphabetical order
+    template = data.draw(st.sampled_from(["Answer: {}", "The answer is {}.", "Final answer: ({})"]))
+    parsed = extract_answer(template.format(run), options, "multiple_choice")
+    assert parsed == tuple(options[i] for i in sorted(chosen)), run
 
 
 @settings(max_examples=200, deadline=None)

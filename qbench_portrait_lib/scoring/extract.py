@@ -25,10 +25,14 @@ rules are layered; the first layer that finds something decides:
    and "option B"/"(B)" mentions.
 
 Letter lists: a compact run ("ACD") must be strictly increasing capitals within the
-options ("BAD" is a word); after a line break a list continues only with a line holding
-just the next item, in the form of the first one ("A\\nC", "A. Eyes\\nC. Background"),
-so explanation lines ("A\\nB. Hair is fine") and an echoed option list after an answer
-("Answer: A\\nB. Hair\\nC. Background") are not selections.
+options ("BAD" is a word), except after an explicit answer marker ("Answer: DB"); after a
+letter only its own option text is skipped ("The answer is B. High is wrong" reads B); a
+negation after an item drops that item ("A, C; B is absent"), with a plural verb the
+whole list ("A and C are wrong"). A list may go on over lines in the form of its first
+item, with explanations when the first line has one ("A. Blur - soft\\nC. JPEG
+blocking - in the sky"); an explanation line after a bare letter ("A\\nB. Hair is fine")
+and an echoed option list after an answer ("Answer: A\\nB. Hair\\nC. Background") are
+not selections (see :func:`.extract_letters.parse_letter_list`).
 
 A hedge ("A or B"), a letter outside the options, or several options for single-choice
 or true/false commit to nothing (None). Nothing is random; every rule is linear in the
@@ -67,9 +71,12 @@ from qbench_portrait_lib.scoring.extract_letters import (
     HEDGE_WORDS,
     LETTERS,
     LIST_SEPARATORS,
+    NEGATED,
     NONE,
     OPENERS,
     Token,
+    after_but,
+    is_letter_run,
     parse_letter_list,
     tokenize,
 )
@@ -88,6 +95,7 @@ from qbench_portrait_lib.scoring.extract_options import (
     OptionTable,
     is_negated,
     is_negated_after,
+    negation_scope,
     option_table,
 )
 from qbench_portrait_lib.scoring.extract_true_false import (
@@ -170,9 +178,13 @@ class _Reader:
         self.question_type = question_type
         self.n_options = len(table.texts)
 
-    def skip_option_text(self, position: int) -> int:
+    def own_text_end(self, position: int, index: int) -> int:
+        """End of the text of option ``index`` when it starts at ``position``, else ``position``."""
         found = self.table.option_at(self.lowered, position)
-        return position if found is None else found[1]
+        return found[1] if found is not None and found[0] == index else position
+
+    def letter_negation(self, end: int) -> str | None:
+        return negation_scope(self.text, self.lowered, end)
 
     def true_false(self, polarity: bool | None) -> tuple[int, ...] | None:
         if polarity is None:
@@ -180,7 +192,7 @@ class _Reader:
         return (self.table.normalized.index("true" if polarity else "false"),)
 
     def statement(
-        self, position: int, fillers: bool = True, end: int | None = None
+        self, position: int, fillers: bool = True, end: int | None = None, explicit: bool = False
     ) -> tuple[int, ...] | None:
         """What the text right after ``position`` (up to ``end``) commits to (None: nothing readable)."""
         stop = position + FRAGMENT_CHARS if end is None else min(end, position + FRAGMENT_CHARS)
@@ -188,6 +200,8 @@ class _Reader:
         i, n = 0, len(tokens)
         if fillers:
             while i < n and (tokens[i][0].lower() in _FILLER_WORDS or tokens[i][0] in _FILLER_MARKS):
+                if explicit and is_letter_run(tokens[i][0], self.n_options):
+                    break  # "The answer is BE": letters, not the verb
                 i += 1
         else:
             while i < n and tokens[i][0] in _LEADING_MARKS:
@@ -199,9 +213,17 @@ class _Reader:
             while j < len(tokens) and tokens[j][0] in OPENERS:
                 j += 1
             return self.true_false(true_false_at(self.lowered, tokens[j][1])) if j < len(tokens) else None
-        letters = parse_letter_list(tokens, i, self.text, self.n_options, self.skip_option_text)
-        if letters.status == LETTERS:  # "B is wrong" names B but does not choose it
-            return None if is_negated_after(self.lowered, letters.end) else letters.indices
+        if tokens[i][0].lower() == "not":  # "The answer is not A but B"
+            i = after_but(tokens, i + 1, self.text, self.n_options)
+            if i is None:
+                return None
+        letters = parse_letter_list(
+            tokens, i, self.text, self.n_options, self.own_text_end, self.letter_negation, explicit
+        )
+        if letters.status == LETTERS:
+            return letters.indices
+        if letters.status == NEGATED:  # "B is wrong" names B but does not choose it
+            return None
         if letters.status != NONE:
             return _UNUSABLE
         return self._option_texts(tokens, i, OPENERS | _ARTICLES if fillers else OPENERS)
@@ -211,6 +233,10 @@ class _Reader:
         start = _LEADING_JUNK.match(self.text).end()
         if start >= len(self.text):
             return None
+        if self.lowered.startswith("only ", start):  # "Only A.", "Only B and D"
+            letters = parse_letter_list(tokenize(self.text, start + 5), 0, self.text, self.n_options)
+            if letters.status == LETTERS and not self.text[letters.end :].strip(" .!\n"):
+                return letters.indices
         first, second = self.text[start], self.text[start + 1 : start + 2]
         letter_like = first.isascii() and first.isalpha() and not (second.isalpha() and second.islower())
         if not letter_like and self.table.option_at(self.lowered, start) is None:
@@ -250,12 +276,15 @@ class _Reader:
     def last_statement(self, markers: MarkerSet) -> tuple[int, ...] | None:
         """The last statement introduced by one of ``markers`` that names something.
 
-        A statement is read up to the next one, so the total work stays linear.
+        A statement is read up to the next one, so the total work stays linear. After an
+        explicit answer marker ("Answer:", not "I think") letters may come in any order
+        ("Answer: DB") and a list naming every option is the answer, not an echo.
         """
         end = len(self.text)
+        explicit = markers is STRONG
         for start, marker_end in reversed(find_markers(self.lowered, markers)):
             if not CONDITIONAL.search(self.lowered, max(0, start - 60), start):
-                verdict = self.statement(marker_end, end=end)
+                verdict = self.statement(marker_end, end=end, explicit=explicit)
                 if verdict and self.question_type == "true_false" and negation_raised(self.lowered, start):
                     verdict = (1 - verdict[0],)  # "I don't think the statement is true"
                 if verdict is not None:

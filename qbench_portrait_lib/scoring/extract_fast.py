@@ -79,5 +79,9 @@ def simple_letters(text: str, table: OptionTable, question_type: str) -> tuple[i
                 return None
     if match is None:
         return None
+    rest = text[match.end(1) :]
+    if rest == rest.lower():  # one letter: the rest holds no capital ("B.", "B}")
+        index = ord(match.group(1)) - 65
+        return (index,) if index < len(table.texts) else ()
     indices = sorted({ord(c) - 65 for c in text[match.start(1) :] if "A" <= c <= "Z"})
     return tuple(indices) if indices[-1] < len(table.texts) else ()

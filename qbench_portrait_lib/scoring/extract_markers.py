@@ -49,9 +49,9 @@ def marker_set(*markers: Marker) -> MarkerSet:
     return tuple((keyword, keyword.isascii(), tuple(group)) for keyword, group in groups.items())
 
 
-def _spans(lowered: str, markers: MarkerSet) -> Iterator[tuple[int, int]]:
-    # One C-level substring test per keyword first: most keywords are absent.
-    for keyword, _, group in [entry for entry in markers if entry[0] in lowered]:
+def _spans(lowered: str, present: MarkerSet) -> Iterator[tuple[int, int]]:
+    """Spans of the markers of ``present`` (groups whose keyword occurs in ``lowered``)."""
+    for keyword, _, group in present:
         position = lowered.find(keyword)
         while position >= 0:
             for marker in group:
@@ -64,7 +64,11 @@ def _spans(lowered: str, markers: MarkerSet) -> Iterator[tuple[int, int]]:
 
 def find_markers(lowered: str, markers: MarkerSet) -> list[tuple[int, int]]:
     """(start, end) of every marker in ``lowered``, sorted, overlaps merged."""
-    found = list(_spans(lowered, markers))
+    # One C-level substring test per keyword first: most keywords are absent.
+    present = [entry for entry in markers if entry[0] in lowered]
+    if not present:
+        return []
+    found = list(_spans(lowered, present))
     if len(found) < 2:
         return found
     found.sort()
@@ -83,7 +87,8 @@ def contains_marker(lowered: str, markers: MarkerSet) -> bool:
     >>> contains_marker("i cannot really tell from this image.", REFUSAL)
     True
     """
-    return next(_spans(lowered, markers), None) is not None
+    present = [entry for entry in markers if entry[0] in lowered]
+    return bool(present) and next(_spans(lowered, present), None) is not None
 
 
 def _confirm(lowered: str, position: int, marker: Marker) -> tuple[int, int] | None:

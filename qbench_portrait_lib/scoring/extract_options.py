@@ -28,13 +28,16 @@ _INTENSIFIERS = frozenset(
 )
 # Matched right after a mention: "is not", "are not", "were also not", "isn't", "is wrong",
 # "ruled out", and a question answered no ("Sharp? No. Very blurry.").
+# An optional "(B)" label may sit between the mention and the negation ("Noise (B) is not
+# present"); a bare "no" ending the line negates a checklist item ("- B: no").
 _NEGATED_AFTER = re.compile(
-    r"[\s:)\]\-]{0,4}(?:"
+    r"(?: ?\([a-z]\))?[\s:)\]\-]{0,4}(?:"
     r"(?:is|are|was|were|seems?|appears?|looks?|would be|does|do|did)"
     r"(?: (?:also|really|clearly|definitely|certainly|actually|probably))?"
-    r" (?:not\b|incorrect|wrong|unlikely)"
+    r" (?:not\b|incorrect|wrong|unlikely|absent)"
     r"|(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't)(?![a-z])"
-    r"|incorrect|wrong|ruled out|eliminated|excluded|\? ?(?:no|nope|not)(?![a-z]))"
+    r"|incorrect|wrong|absent|ruled out|eliminated|excluded|\? ?(?:no|nope|not)(?![a-z])"
+    r"|(?:no|nope)[.!;]?(?:\n|$))"
 )
 _ANSWERED_YES = re.compile(r" ?(?:yes|yep|yeah|correct|right)(?![a-z])")
 # What joins two mentions of one list ("eyes and the hair are not blurred").
@@ -48,7 +51,7 @@ def is_negated(lowered: str, start: int, end: int) -> bool:
     >>> is_negated("the face is not sharp", 16, 21), is_negated("sharp is wrong", 0, 5)
     (True, True)
     """
-    words = lowered[max(0, start - _LOOKBEHIND) : start].split()
+    words = lowered[max(0, start - _LOOKBEHIND) : start].rsplit(None, 3)[-3:]  # the last three words
     if words and words[-1] in _INTENSIFIERS:
         words.pop()
     if words:
@@ -63,6 +66,8 @@ def is_negated(lowered: str, start: int, end: int) -> bool:
 def is_negated_after(lowered: str, end: int) -> bool:
     """True when what ends at ``end`` is negated or questioned by what follows it.
 
+    >>> is_negated_after("noise (b) was not observed", 5), is_negated_after("b: no", 1)
+    (True, True)
     >>> is_negated_after("b is wrong.", 1), is_negated_after("eyes aren't blurred", 4)
     (True, True)
     >>> is_negated_after("sharp? no. very blurry.", 5), is_negated_after("b is correct", 1)
@@ -71,21 +76,45 @@ def is_negated_after(lowered: str, end: int) -> bool:
     return _NEGATED_AFTER.match(lowered, end) is not None
 
 
+# A negation with a plural verb after a letter list negates the whole list ("A and C are wrong").
+_PLURAL_NEGATION = re.compile(r"[\s:)\]\-]{0,4}(?:are|were|do(?![a-z])|aren't|weren't|don't)")
+
+
+def negation_scope(text: str, lowered: str, end: int) -> str | None:
+    """What a negation right after a letter item ending at ``end`` negates: ``"list"`` for
+    a plural verb ("A and C are wrong"), ``"item"`` otherwise ("B is absent", "- B: no"),
+    None when nothing negates it, nor across a new sentence ("B. High is wrong").
+
+    >>> [negation_scope(t, t.lower(), 1) for t in ("B is absent", "B. High is wrong")]
+    ['item', None]
+    >>> negation_scope("A and C are wrong", "a and c are wrong", 7)
+    'list'
+    """
+    if text[end - 1 : end] == "." and text[end : end + 1] in (" ", "\n"):
+        return None
+    if _NEGATED_AFTER.match(lowered, end) is None:
+        return None
+    return "list" if _PLURAL_NEGATION.match(lowered, end) else "item"
+
+
 class OptionTable:
     """Normalised option texts and the matchers built from them (cheap to build)."""
 
-    __slots__ = ("longest_first", "normalized", "texts")
+    __slots__ = ("first_characters", "longest_first", "normalized", "texts")
 
     def __init__(self, texts: tuple[str, ...]):
         self.texts = texts
         self.normalized = tuple(normalize_option(text) for text in texts)
         self.longest_first = tuple(sorted(range(len(texts)), key=lambda i: (-len(self.normalized[i]), i)))
+        self.first_characters = frozenset(text[:1] for text in self.normalized)
 
     def __repr__(self) -> str:
         return f"OptionTable({self.texts!r})"
 
     def option_at(self, lowered: str, position: int) -> tuple[int, int] | None:
         """(option index, end) of the longest option text starting at ``position``."""
+        if lowered[position : position + 1] not in self.first_characters:
+            return None
         for i in self.longest_first:
             text = self.normalized[i]
             end = position + len(text)
@@ -126,6 +155,9 @@ class OptionTable:
         (2,)
         """
         mentions = self.mentions(lowered)
+        if len(mentions) == 1 and "?" not in lowered:  # the common case, without the list logic
+            start, end, index = mentions[0]
+            return () if is_negated(lowered, start, end) else (index,)
         negated = [is_negated(lowered, start, end) for start, end, _ in mentions]
         if "?" in lowered:  # "Sharp? No. Very blurry.": a question is no choice unless answered yes
             questions = question_spans(lowered)

@@ -80,9 +80,18 @@ _HEDGE_AFTER = re.compile(rf" ?(?:or\b|/|\||\?|(?:and|&|nor) (?:not )?(?:{_ENGLI
 # Both verdicts offered together ("yes and no", "True/False"), unless that names the format
 # ("a yes/no question") or is a question ("True or false? ...").
 _BOTH = re.compile(rf"\b({_ENGLISH}) ?(?:and|or|nor|/|&|\|) ?(?:not )?({_ENGLISH})\b")
+# Both verdicts denied ("Not true, not false: ...") is no verdict either.
+_NEITHER = re.compile(rf"\bnot ({_ENGLISH}),? (?:and |but |nor |or )?not ({_ENGLISH})\b")
+# A bare negative reply at the start: "Definitely not.", "Not at all.", "I don't think so."
+_NEGATIVE_REPLY = re.compile(
+    r"(?:(?:definitely|certainly|absolutely|of course|probably|clearly) )?not(?: at all| really| quite)?"
+    r"(?=[.!,;]|$)|i (?:don't|do not) (?:think|believe) so(?![a-z])"
+)
 _NOT_A_HEDGE_AFTER = re.compile(
     r" ?(?:\?|-? ?(?:questions?|answers?|format|response|statement|choice|task|label)\b)"
 )
+# A leading label naming the format: "True/False: False", "Yes or no - no".
+_FORMAT_LABEL = re.compile(r"(?:true ?(?:/|or) ?false|yes ?(?:/|or) ?no) ?[:\-] ?")
 # "I don't think / wouldn't say / do not believe (that) it's ..." negates the verdict after it.
 # The clause after the verb runs to the verdict: up to 8 words, no punctuation, no conjunction
 # ("I don't think there is blur, so it's true" is true).
@@ -111,10 +120,15 @@ def offers_both(lowered: str) -> bool:
 
     >>> offers_both("true and false"), offers_both("this is a yes/no question. no.")
     (True, False)
-    >>> offers_both("yes and no blur is visible")
-    False
+    >>> offers_both("yes and no blur is visible"), offers_both("not true, not false: ambiguous")
+    (False, True)
     """
+    neither = _NEITHER.search(lowered) if "not" in lowered else None
+    if neither is not None and _WORDS[neither.group(1)] != _WORDS[neither.group(2)]:
+        return True
     for match in _BOTH.finditer(lowered):
+        if _FORMAT_LABEL.match(lowered, match.start()):
+            continue  # "True/False: False" names the format
         first, second = match.groups()
         if _word_polarity(lowered, second, match.end()) is None:
             continue  # "yes and no blur": "no" is not a verdict there
@@ -187,7 +201,8 @@ def true_false_mentions(lowered: str) -> list[tuple[int, bool]]:
 def read_true_false(text: str) -> bool | None:
     """Verdict of a free-text response without an explicit answer statement.
 
-    A verdict at the very start ("No, ...", "Not true.", "正确。") decides; otherwise every
+    A verdict at the very start ("No, ...", "Not true.", "正确。", "Not at all.", "I don't
+    think so.") decides; otherwise every
     verdict word in the response must agree, and mixed or absent ones give None, as does a
     response offering both ("Yes and no").
     """
@@ -197,8 +212,15 @@ def read_true_false(text: str) -> bool | None:
     start = 0
     while start < len(lowered) and not lowered[start].isalnum():
         start += 1
+    label = _FORMAT_LABEL.match(lowered, start)
+    if label is not None:
+        start = label.end()
+        lowered = lowered[start:]  # the label names the format, it is no verdict
+        start = 0
     leading = true_false_at(lowered, start)
     if leading is not None:
         return leading
+    if _NEGATIVE_REPLY.match(lowered, start):
+        return False
     verdicts = {polarity for _, polarity in true_false_mentions(lowered)}
     return verdicts.pop() if len(verdicts) == 1 else None

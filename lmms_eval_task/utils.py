@@ -23,8 +23,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qbench_portrait_lib.image_statistics import open_image
-from qbench_portrait_lib.labels import REFERENCE_COLUMNS, option_letter
-from qbench_portrait_lib.prompt import question_type_name, render_prompt
+from qbench_portrait_lib.labels import REFERENCE_COLUMNS, label_name, option_letter
+from qbench_portrait_lib.prompt import render_prompt
 from qbench_portrait_lib.scoring import score_predictions
 
 #: Metric names of the YAML's metric_list, each with the key of score_predictions' result it reports.
@@ -57,7 +57,7 @@ def doc_to_text(doc: Mapping[str, Any], lmms_eval_specific_kwargs: Mapping[str, 
 
 def doc_to_target(doc: Mapping[str, Any]) -> str:
     """The expected answer as the prompt asks for it: letters, True/False, or the reference text."""
-    qtype = question_type_name(doc["question_type"])
+    qtype = label_name("question_type", doc["question_type"])
     answers = list(doc["answer"])
     if qtype in ("single_choice", "multiple_choice"):
         options = list(doc["options"])

@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from qbench_portrait_lib.baseline_classical import ClassicalBaseline
 from qbench_portrait_lib.baseline_random import answer_randomly
-from qbench_portrait_lib.labels import LABEL_COLUMNS
+from qbench_portrait_lib.labels import LABEL_COLUMNS, label_name
 
 logger = logging.getLogger(__name__)
 
@@ -34,25 +34,17 @@ logger = logging.getLogger(__name__)
 BASELINE_NAMES: tuple[str, ...] = ("classical", "random")
 
 
-def label_name(row: Mapping[str, Any], column: str) -> str:
-    """The name of a ClassLabel cell given as a name or an int.
+def row_label(row: Mapping[str, Any], column: str) -> str:
+    """The name of a ClassLabel cell of ``row`` given as a name or an int.
 
-    >>> label_name({"level": 1}, "level"), label_name({"level": "global"}, "level")
+    >>> row_label({"level": 1}, "level"), row_label({"level": "global"}, "level")
     ('local', 'global')
-    >>> label_name({"id": "q9", "level": "middle"}, "level")
+    >>> row_label({"id": "q9", "level": "middle"}, "level")
     Traceback (most recent call last):
     ...
-    ValueError: row 'q9': level must be one of ['global', 'local'] or an index into them, got 'middle'
+    ValueError: row 'q9': level must be one of ['global', 'local'] or an int in 0..1, got 'middle'
     """
-    names = LABEL_COLUMNS[column]
-    value = row[column]
-    if isinstance(value, str) and value in names:
-        return value
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(names):
-        return names[value]
-    raise ValueError(
-        f"row {row.get('id')!r}: {column} must be one of {list(names)} or an index into them, got {value!r}"
-    )
+    return label_name(column, row[column], where=f"row {row.get('id')!r}")
 
 
 def with_label_names(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -60,7 +52,7 @@ def with_label_names(row: Mapping[str, Any]) -> dict[str, Any]:
     named = dict(row)
     for column in LABEL_COLUMNS:
         if column in row:
-            named[column] = label_name(row, column)
+            named[column] = row_label(row, column)
     return named
 
 
@@ -91,7 +83,7 @@ def answer_with_baseline(
     rows = tqdm(rows, desc=f"{name} baseline", unit="question", disable=not progress)
     if name == "random":
         return [
-            answer_randomly(row, seed=seed, question_type=label_name(row, "question_type")) for row in rows
+            answer_randomly(row, seed=seed, question_type=row_label(row, "question_type")) for row in rows
         ]
     baseline = ClassicalBaseline()
     return [baseline.answer(with_label_names(row)) for row in rows]

@@ -9,6 +9,8 @@ The order is the ClassLabel order, so ``QUESTION_TYPES.index(name)`` is the stor
 
 from __future__ import annotations
 
+from typing import Any
+
 QUESTION_TYPES: tuple[str, ...] = ("single_choice", "multiple_choice", "true_false", "open_ended")
 QUALITY_DIMENSIONS: tuple[str, ...] = ("technical", "aigc", "aesthetic")
 IMAGE_SOURCES: tuple[str, ...] = (
@@ -63,3 +65,29 @@ def option_letter(index: int) -> str:
     if not 0 <= index < 26:
         raise ValueError(f"option index must be in 0..25, got {index}")
     return chr(65 + index)
+
+
+def label_name(column: str, value: Any, where: str = "") -> str:
+    """The ClassLabel name of ``value`` (a name or its int) in a label column.
+
+    ``where`` (e.g. "reference 4 (id 'q9')") starts the error message.
+
+    >>> label_name("level", 1)
+    'local'
+    >>> label_name("level", "regional", where="reference 4 (id 'q9')")
+    Traceback (most recent call last):
+    ...
+    ValueError: reference 4 (id 'q9'): level must be one of ['global', 'local'] or an int in 0..1, \
+got 'regional'
+    """
+    names = LABEL_COLUMNS[column]
+    if value.__class__ is str and value in names:  # the common case, kept cheap
+        return value
+    # numpy ints and other integral types are accepted; bools are not labels
+    if not isinstance(value, (bool, str, float)) and hasattr(value, "__index__"):
+        index = value.__index__()
+        if 0 <= index < len(names):
+            return names[index]
+    prefix = f"{where}: " if where else ""
+    expected = f"one of {list(names)} or an int in 0..{len(names) - 1}"
+    raise ValueError(f"{prefix}{column} must be {expected}, got {value!r}")

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from qbench_portrait_lib.labels import QUESTION_TYPES, option_letter
+from qbench_portrait_lib.labels import label_name, option_letter
 
 PROMPT_VERSION = "1"
 
@@ -36,23 +36,6 @@ INSTRUCTIONS: dict[str, str] = {
 }
 
 
-def question_type_name(value: Any) -> str:
-    """The ``question_type`` name, given a ClassLabel name or int.
-
-    >>> question_type_name(2), question_type_name("open_ended")
-    ('true_false', 'open_ended')
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise TypeError(f"question_type must be a name or an int, got {value!r}")
-    if isinstance(value, int):
-        if not 0 <= value < len(QUESTION_TYPES):
-            raise ValueError(f"question_type int must be in 0..{len(QUESTION_TYPES) - 1}, got {value}")
-        return QUESTION_TYPES[value]
-    if value not in QUESTION_TYPES:
-        raise ValueError(f"question_type must be one of {list(QUESTION_TYPES)}, got {value!r}")
-    return value
-
-
 def render_prompt(example: Mapping[str, Any]) -> str:
     """Render ``example`` (a row of the dataset) as the text prompt for an MLLM.
 
@@ -65,7 +48,7 @@ def render_prompt(example: Mapping[str, Any]) -> str:
     The eyes are in focus.
     Is this statement true or false? Answer with True or False only.
     """
-    qtype = question_type_name(example["question_type"])
+    qtype = label_name("question_type", example["question_type"])
     lines = [str(example["question"]).strip()]
     if qtype in ("single_choice", "multiple_choice"):
         options = list(example.get("options") or [])

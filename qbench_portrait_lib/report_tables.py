@@ -30,8 +30,8 @@ from qbench_portrait_lib.labels import (
     LEVELS,
     QUALITY_DIMENSIONS,
     QUESTION_TYPES,
+    label_name,
 )
-from qbench_portrait_lib.scoring.references import label_name
 
 #: The breakdowns every report shows, in order, with the values of each.
 BREAKDOWNS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -29,7 +29,7 @@ from importlib import metadata as package_metadata
 from pathlib import Path
 from typing import Any
 
-from qbench_portrait_lib.labels import LABEL_COLUMNS
+from qbench_portrait_lib.labels import LABEL_COLUMNS, label_name
 from qbench_portrait_lib.predictions import PredictionRecord, read_predictions
 from qbench_portrait_lib.prompt import PROMPT_VERSION
 from qbench_portrait_lib.scoring import score_predictions
@@ -95,12 +95,10 @@ class ScoredRun:
 def references_from_dataset(dataset: Any, source: str, split: str = "test") -> References:
     """The rows of a ``datasets.Dataset`` of the contract, without images, labels as names."""
     dataset = dataset.remove_columns([name for name in ("image",) if name in dataset.column_names])
-    label_features = {column: dataset.features[column] for column in LABEL_COLUMNS}
     rows = []
     for row in dataset:
-        for column, feature in label_features.items():
-            if isinstance(row[column], int):
-                row[column] = feature.int2str(row[column])
+        for column in LABEL_COLUMNS:
+            row[column] = label_name(column, row[column], where=f"{source}: question {row['id']!r}")
         rows.append(row)
     return References(rows=tuple(rows), source=source, split=split)
 

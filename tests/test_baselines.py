@@ -97,7 +97,7 @@ def test_random_rejects_rows_it_cannot_answer():
         answer_randomly({"id": "x", "question_type": "single_choice", "options": []})
     with pytest.raises(ValueError, match=r"question_type must be a format name, got 'essay' for row 'x'"):
         answer_randomly({"id": "x", "question_type": "essay", "options": []})
-    with pytest.raises(ValueError, match=r"question_type must be one of .* or an index into them, got 9"):
+    with pytest.raises(ValueError, match=r"question_type must be one of .* or an int in 0\.\.3, got 9"):
         answer_with_baseline("random", [{"id": "x", "question_type": 9, "options": []}])
     with pytest.raises(
         ValueError, match=r"unknown baseline 'oracle'; expected one of \['classical', 'random'\]"

@@ -84,7 +84,7 @@ def test_unknown_question_type_is_rejected() -> None:
 
 
 def test_out_of_range_int_is_rejected() -> None:
-    with pytest.raises(ValueError, match=r"must be in 0\.\.3, got 7"):
+    with pytest.raises(ValueError, match=r"question_type must be one of .* or an int in 0\.\.3, got 7"):
         render_prompt({"question": "q", "question_type": 7, "options": []})
 
 

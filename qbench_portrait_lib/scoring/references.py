@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from qbench_portrait_lib.contract_rules import question_problems, region_problems
-from qbench_portrait_lib.labels import LABEL_COLUMNS, REFERENCE_COLUMNS
+from qbench_portrait_lib.labels import LABEL_COLUMNS, REFERENCE_COLUMNS, label_name
 
 _STRING_COLUMNS = ("id", "image_id", "question", "attribute", "region")
 _LIST_COLUMNS = ("options", "answer")
@@ -52,30 +52,6 @@ class ValidatedReference(Reference):
     """
 
     __slots__ = ()
-
-
-def label_name(column: str, value: Any, where: str = "") -> str:
-    """The ClassLabel name of ``value`` (a name or its int) in a label column.
-
-    >>> label_name("level", 1)
-    'local'
-    >>> label_name("level", "regional", where="reference 4 (id 'q9')")
-    Traceback (most recent call last):
-    ...
-    ValueError: reference 4 (id 'q9'): level must be one of ['global', 'local'] or an int in 0..1, \
-got 'regional'
-    """
-    names = LABEL_COLUMNS[column]
-    if value.__class__ is str and value in names:  # the common case, kept cheap
-        return value
-    # numpy ints and other integral types are accepted; bools are not labels
-    if not isinstance(value, (bool, str, float)) and hasattr(value, "__index__"):
-        index = value.__index__()
-        if 0 <= index < len(names):
-            return names[index]
-    prefix = f"{where}: " if where else ""
-    expected = f"one of {list(names)} or an int in 0..{len(names) - 1}"
-    raise ValueError(f"{prefix}{column} must be {expected}, got {value!r}")
 
 
 def _string_list(value: Any, column: str, where: str) -> tuple[str, ...]:

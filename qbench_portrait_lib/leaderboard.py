@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from qbench_portrait_lib.labels import QUESTION_TYPES
-from qbench_portrait_lib.report_markdown import interval, percent
+from qbench_portrait_lib.report_markdown import interval, markdown_table, percent
 from qbench_portrait_lib.report_tables import BREAKDOWNS, GROUP_TITLES
 from qbench_portrait_lib.scoring import compare_predictions
 from qbench_portrait_lib.scoring_job import ScoredRun, ScoringInputError, package_version
@@ -122,11 +122,6 @@ def comparison_results(leaderboard: Leaderboard) -> dict[str, Any]:
     }
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    return lines + ["| " + " | ".join(row) + " |" for row in rows]
-
-
 def _cell_counts(run: ScoredRun, key: str, columns: Sequence[tuple[str, str]]) -> list[str]:
     """One count per cell column (the same for every run: they share the references)."""
     return [str(int(run.metrics[f"{group}/{value}/{key}"])) for group, value in columns]
@@ -201,7 +196,7 @@ def leaderboard_markdown(leaderboard: Leaderboard, *, charts: Sequence[str] = ()
         f"fingerprint `{leaderboard.metadata['dataset_fingerprint'][:16]}`). "
         f"Scores in percent, per {groups}, over all items: open-ended ones by the offline proxy score.",
         "",
-        *_table(header, rows),
+        *markdown_table(header, rows),
         "",
         "## Closed formats",
         "",
@@ -209,7 +204,7 @@ def leaderboard_markdown(leaderboard: Leaderboard, *, charts: Sequence[str] = ()
         "the chance level (uniform random guessing) is computed on, so compare these numbers, not "
         "the ones above, with the chance row.",
         "",
-        *_table(closed_header, closed_table),
+        *markdown_table(closed_header, closed_table),
         "",
         f"## Paired comparison with the best model ({best})",
         "",
@@ -217,7 +212,7 @@ def leaderboard_markdown(leaderboard: Leaderboard, *, charts: Sequence[str] = ()
         "McNemar p-value on the closed items; discordant = closed items only the model got right / "
         "only the best got right.",
         "",
-        *_table(
+        *markdown_table(
             ["model", "score", f"{best}", "difference", "95% CI", "McNemar p", "discordant"],
             _comparison_rows(leaderboard),
         ),

@@ -40,7 +40,12 @@ def interval(low: float, high: float) -> str:
     return f"[{percent(low)}, {percent(high)}]"
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """The lines of a Markdown table.
+
+    >>> markdown_table(["cell", "n"], [["overall", "3"]])
+    ['| cell | n |', '|---|---|', '| overall | 3 |']
+    """
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines
@@ -157,7 +162,7 @@ def _metadata_section(metadata: Mapping[str, Any]) -> list[str]:
         if isinstance(value, Mapping):
             value = ", ".join(f"{k}={v}" for k, v in value.items()) or "-"
         rows.append([key, "-" if value is None or value == "" else str(value)])
-    return ["## Run", "", *_table(["field", "value"], rows), ""]
+    return ["## Run", "", *markdown_table(["field", "value"], rows), ""]
 
 
 def _summary_section(metrics: Mapping[str, Any], judged: bool) -> list[str]:
@@ -216,7 +221,7 @@ def _breakdown_sections(metrics: Mapping[str, Any]) -> list[str]:
     ]
     for group, values in (*BREAKDOWNS, DIMENSION_X_LEVEL):
         rows = [_cell_cells(row) for row in breakdown_rows(metrics, group, values)]
-        lines += [f"## {GROUP_TITLES[group]}", "", *_table(header, rows), ""]
+        lines += [f"## {GROUP_TITLES[group]}", "", *markdown_table(header, rows), ""]
     return lines
 
 
@@ -228,7 +233,7 @@ def cross_tab_section(cells: Mapping[tuple[str, str], CrossCell], title: str) ->
         [row, *(f"{percent(cells[row, col].score)} (n={cells[row, col].count})" for col in col_names)]
         for row in row_names
     ]
-    return [f"## {title}", "", *_table(["", *col_names], rows), ""]
+    return [f"## {title}", "", *markdown_table(["", *col_names], rows), ""]
 
 
 def _inputs_section(missing_ids: Sequence[str], errored: Mapping[str, str]) -> list[str]:

@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
 from qbench_portrait_lib.data.portraits import Box
+from qbench_portrait_lib.image_statistics import laplacian_variance as grey_laplacian_variance
 
 #: Slow neighbourhood filters (smearing, painting) run on images at most this wide.
 WORKING_SIDE = 320
@@ -237,5 +238,4 @@ def laplacian_variance(pixels: np.ndarray, box: Box | None = None) -> float:
     if box is not None:
         x0, y0, x1, y1 = box
         grey = grey[y0:y1, x0:x1]
-    lap = grey[1:-1, :-2] + grey[1:-1, 2:] + grey[:-2, 1:-1] + grey[2:, 1:-1] - 4 * grey[1:-1, 1:-1]
-    return float(lap.var())
+    return grey_laplacian_variance(grey)

@@ -26,7 +26,7 @@ import numpy as np
 from PIL import Image
 from tqdm.auto import tqdm
 
-from qbench_portrait_lib.data.sample import Recipe, generate_image, question_row
+from qbench_portrait_lib.data.sample import Recipe, encode_png, generate_image, question_row
 from qbench_portrait_lib.data.sample_aesthetic import STYLES, TILT_DEGREES
 from qbench_portrait_lib.data.sample_aigc import ARTEFACT_KINDS, SWIRL_STRENGTH, WARP_REGIONS
 from qbench_portrait_lib.data.sample_technical import (
@@ -129,10 +129,10 @@ def random_recipe(family: str, rng: np.random.Generator) -> Recipe:
 
 
 def _encode(pixels: np.ndarray, image_format: str, quality: int) -> bytes:
-    pil_format, _ = IMAGE_FORMATS[image_format]
+    if IMAGE_FORMATS[image_format][0] == "PNG":
+        return encode_png(pixels)  # the sample's fixed PNG settings
     buffer = io.BytesIO()
-    options = {"quality": quality, "subsampling": 0} if pil_format == "JPEG" else {"compress_level": 3}
-    Image.fromarray(pixels).save(buffer, format=pil_format, **options)
+    Image.fromarray(pixels).save(buffer, format="JPEG", quality=quality, subsampling=0)
     return buffer.getvalue()
 
 

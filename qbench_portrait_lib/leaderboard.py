@@ -16,8 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from qbench_portrait_lib.labels import QUESTION_TYPES
-from qbench_portrait_lib.report_markdown import interval, markdown_table, percent
+from qbench_portrait_lib.report_markdown import closed_count, interval, markdown_table, percent
 from qbench_portrait_lib.report_tables import BREAKDOWNS, GROUP_TITLES
 from qbench_portrait_lib.scoring import compare_predictions
 from qbench_portrait_lib.scoring_job import ScoredRun, ScoringInputError, package_version
@@ -157,7 +156,7 @@ def closed_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str]]]:
     best = leaderboard.best.metrics
     chance = [percent(best[f"{group}/{value}/chance"]) for group, value in CLOSED_CELL_COLUMNS]
     rows.append(["", "chance", percent(best["chance"]), *chance])
-    n_closed = str(int(sum(best[f"question_type/{value}/closed_count"] for value in QUESTION_TYPES)))
+    n_closed = str(closed_count(best))
     rows.append(
         ["", "n closed", n_closed, *_cell_counts(leaderboard.best, "closed_count", CLOSED_CELL_COLUMNS)]
     )

@@ -61,7 +61,7 @@ def run_child(code: str, *args: str) -> dict:
 
 
 def write_release(out: Path, questions: int, images: int, seed: int) -> Path:
-    from qbench_portrait_lib.data.synthetic_release import write_synthetic_release
+    from qbench_portrait_lib.sample.synthetic_release import write_synthetic_release
 
     return Path(write_synthetic_release(out, n_questions=questions, n_images=images, seed=seed))
 

@@ -30,7 +30,7 @@ import evaluate
 from bench_extract import measure_extraction
 
 from qbench_portrait import METRIC_PATH
-from qbench_portrait_lib.labels import IMAGE_SOURCES, LEVELS, QUALITY_DIMENSIONS
+from qbench_portrait_lib.contract.columns import IMAGE_SOURCES, LEVELS, QUALITY_DIMENSIONS
 from qbench_portrait_lib.scoring import score_predictions
 
 BENCHMARK_SIZE = 2765

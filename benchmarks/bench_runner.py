@@ -73,8 +73,8 @@ def main() -> None:
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from qbench_portrait_lib.data.loading import load_benchmark
-    from qbench_portrait_lib.data.synthetic_release import write_synthetic_release
-    from qbench_portrait_lib.runner import RunConfig, run_predictions
+    from qbench_portrait_lib.run.runner import RunConfig, run_predictions
+    from qbench_portrait_lib.sample.synthetic_release import write_synthetic_release
 
     release = work / f"release-{arguments.questions}-{arguments.images}-{arguments.image_size}"
     if not (release / "annotations.jsonl").exists():

@@ -5,7 +5,7 @@ it needs ``qbench-portrait`` installed in the same environment. Each document is
 of the exported dataset (ClassLabel columns as ints, ``image`` as a PIL image).
 
 - :func:`doc_to_visual` / :func:`doc_to_text`: the image and the canonical prompt
-  (``qbench_portrait_lib.prompt.render_prompt``), so lmms-eval asks exactly what
+  (``qbench_portrait_lib.contract.prompt.render_prompt``), so lmms-eval asks exactly what
   ``qbench-portrait predict`` asks;
 - :func:`process_results`: extracts and scores one response with the scoring core and
   returns the same record under every metric name of the YAML;
@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from qbench_portrait_lib.image_statistics import open_image
-from qbench_portrait_lib.labels import REFERENCE_COLUMNS, label_name, option_letter
-from qbench_portrait_lib.prompt import render_prompt
+from qbench_portrait_lib.baselines.image_statistics import open_image
+from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS, label_name, option_letter
+from qbench_portrait_lib.contract.prompt import render_prompt
 from qbench_portrait_lib.scoring import score_predictions
 
 #: Metric names of the YAML's metric_list, each with the key of score_predictions' result it reports.

@@ -11,7 +11,7 @@ from qbench_portrait_lib.scoring import score_predictions
 from qbench_portrait_lib.scoring.references import REFERENCE_COLUMNS
 from qbench_portrait_lib.scoring.references import ValidatedReference
 from qbench_portrait_lib.scoring.references import normalize_reference
-from qbench_portrait_lib.about import CITATION as _CITATION
+from qbench_portrait_lib.contract.about import CITATION as _CITATION
 
 _DESCRIPTION = """\
 Scores multimodal LLMs on Q-Bench-Portrait, the portrait quality-perception benchmark.

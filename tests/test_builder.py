@@ -9,7 +9,7 @@ import pytest
 from fixtures_release import EXPECTED_FEATURES, IMAGES, records, write_release
 
 from qbench_portrait import QBenchPortrait, QBenchPortraitConfig
-from qbench_portrait_lib.data.validation import ReleaseValidationError
+from qbench_portrait_lib.contract.validation import ReleaseValidationError
 
 
 def build(tmp_path: Path, release: Path, **kwargs: object) -> datasets.Dataset:
@@ -130,7 +130,7 @@ def test_sample_config_needs_no_input_and_streams(tmp_path: Path) -> None:
 def test_a_sample_row_that_breaks_the_contract_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qbench_portrait_lib.data import sample
+    from qbench_portrait_lib.sample import rows as sample
 
     good = {k: v for k, v in records()[0].items() if k != "image"}
     good.update(image_id="a", image={"bytes": IMAGES["a.jpg"], "path": "a.jpg"})

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from test_report import RESPONSES, small_references
 from test_report_leaderboard import PERFECT, WRONG
 
-from qbench_portrait_lib import scoring_job
 from qbench_portrait_lib.cli import cli
-from qbench_portrait_lib.predictions import PredictionRecord
+from qbench_portrait_lib.jobs import score as scoring_job
+from qbench_portrait_lib.run.predictions import PredictionRecord
 from qbench_portrait_lib.scoring import score_predictions
 
 IDS = [row["id"] for row in small_references().rows]
@@ -223,7 +223,7 @@ def test_score_passes_the_judge_options_through(tmp_path: Path) -> None:
 def test_long_id_lists_are_cut_and_point_at_results_json(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qbench_portrait_lib import cli_results
+    from qbench_portrait_lib.cli import results as cli_results
 
     monkeypatch.setattr(cli_results, "_PRINTED_IDS", 3)
     predictions = write_jsonl(tmp_path / "p.jsonl", records(PERFECT)[:2])

@@ -11,13 +11,13 @@ from click.testing import CliRunner
 
 from qbench_portrait_lib.baselines import answer_with_baseline
 from qbench_portrait_lib.cli import cli
+from qbench_portrait_lib.contract.columns import CLOSED_TYPES
 from qbench_portrait_lib.data.loading import load_benchmark
-from qbench_portrait_lib.demo import DEFAULT_REPORT_DIR, write_baseline_predictions
-from qbench_portrait_lib.labels import CLOSED_TYPES
-from qbench_portrait_lib.predictions import read_predictions
+from qbench_portrait_lib.jobs.demo import DEFAULT_REPORT_DIR, write_baseline_predictions
+from qbench_portrait_lib.jobs.score import references_from_dataset
+from qbench_portrait_lib.run.predictions import read_predictions
 from qbench_portrait_lib.scoring import score_predictions
 from qbench_portrait_lib.scoring.intervals import wilson_interval
-from qbench_portrait_lib.scoring_job import references_from_dataset
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from qbench_portrait_lib.data import distortions
-from qbench_portrait_lib.data.distortions import laplacian_variance
-from qbench_portrait_lib.data.portraits import load_photo, render_cg_portrait
-from qbench_portrait_lib.data.sample_aigc import square_around
-from qbench_portrait_lib.data.sample_technical import (
+from qbench_portrait_lib.sample import distortions
+from qbench_portrait_lib.sample.aigc import square_around
+from qbench_portrait_lib.sample.distortions import laplacian_variance
+from qbench_portrait_lib.sample.portraits import load_photo, render_cg_portrait
+from qbench_portrait_lib.sample.technical import (
     BLUR_SIGMA,
     DOWNSCALE_FACTOR,
     JPEG_QUALITY,

@@ -15,11 +15,11 @@ from fixtures_release import EXPECTED_FEATURES, IMAGES, records, write_release
 
 from qbench_portrait import QBenchPortrait
 from qbench_portrait_lib.cli import cli
+from qbench_portrait_lib.contract.validation import ReleaseValidationError
 from qbench_portrait_lib.data.card import SECTION_FILES
 from qbench_portrait_lib.data.export import export_dataset, write_parquet_shards
-from qbench_portrait_lib.data.sample import iter_sample_rows
-from qbench_portrait_lib.data.validation import ReleaseValidationError
 from qbench_portrait_lib.resources import dataset_card_dir
+from qbench_portrait_lib.sample.rows import iter_sample_rows
 
 
 def load(folder: Path, tmp_path: Path) -> datasets.Dataset:

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageFilter
 from scipy import ndimage
 
-from qbench_portrait_lib.image_statistics import (
+from qbench_portrait_lib.baselines.image_statistics import (
     colour_cast,
     compute_statistics,
     crop_box,

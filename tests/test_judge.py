@@ -10,9 +10,9 @@ import re
 import pytest
 from fake_openai_server import FakeOpenAIServer
 
-from qbench_portrait_lib.judge import HttpJudge, all_rounds_agree, mean_pairwise_agreement
-from qbench_portrait_lib.judge_prompt import JUDGE_SYSTEM_PROMPT, parse_judge_score, render_judge_prompt
-from qbench_portrait_lib.openai_client import RetryPolicy
+from qbench_portrait_lib.run.client import RetryPolicy
+from qbench_portrait_lib.run.judge import HttpJudge, all_rounds_agree, mean_pairwise_agreement
+from qbench_portrait_lib.run.judge_prompt import JUDGE_SYSTEM_PROMPT, parse_judge_score, render_judge_prompt
 from qbench_portrait_lib.scoring import score_predictions
 from qbench_portrait_lib.scoring.judging import OpenEndedItem, validate_judge_scores
 

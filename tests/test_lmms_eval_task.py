@@ -17,8 +17,8 @@ import yaml
 from PIL import Image
 
 from qbench_portrait_lib.baselines import answer_with_baseline
+from qbench_portrait_lib.contract.prompt import PROMPT_VERSION, render_prompt
 from qbench_portrait_lib.data.loading import load_benchmark
-from qbench_portrait_lib.prompt import PROMPT_VERSION, render_prompt
 from qbench_portrait_lib.scoring import score_predictions
 
 TASK_DIR = Path(__file__).resolve().parent.parent / "lmms_eval_task"

@@ -13,7 +13,7 @@ import pytest
 from test_scoring_aggregate import PREDICTIONS, REFERENCES
 
 from qbench_portrait import METRIC_PATH
-from qbench_portrait_lib.labels import LABEL_COLUMNS
+from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 from qbench_portrait_lib.scoring import score_predictions
 
 CARD = Path(METRIC_PATH).with_name("README.md")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from qbench_portrait_lib.predictions import (
+from qbench_portrait_lib.run.predictions import (
     PredictionRecord,
     PredictionsFileError,
     append_prediction,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from qbench_portrait_lib.prompt import PROMPT_VERSION, render_prompt
+from qbench_portrait_lib.contract.prompt import PROMPT_VERSION, render_prompt
 
 SNAPSHOTS = {
     "single_choice": (

@@ -15,8 +15,8 @@ import pytest
 from fixtures_release import IMAGES, image_bytes, records, write_release
 from test_release_contract import CONTRACT_CASES, with_change
 
+from qbench_portrait_lib.contract.validation import ReleaseValidationError
 from qbench_portrait_lib.data.release import locate_release, read_release
-from qbench_portrait_lib.data.validation import ReleaseValidationError
 
 
 def png_declaring(width: int, height: int) -> bytes:

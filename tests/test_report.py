@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from qbench_portrait_lib.report import json_safe, run_results, write_report
-from qbench_portrait_lib.report_charts import MissingExtraError
-from qbench_portrait_lib.report_markdown import headline_rows, interval, percent, terminal_table
+from qbench_portrait_lib.jobs.score import References, score_responses
+from qbench_portrait_lib.report.charts import MissingExtraError
+from qbench_portrait_lib.report.markdown import headline_rows, interval, percent, terminal_table
+from qbench_portrait_lib.report.writer import json_safe, run_results, write_report
 from qbench_portrait_lib.scoring import score_predictions
-from qbench_portrait_lib.scoring_job import References, score_responses
 
 
 def _row(

@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from test_report import RESPONSES, small_references
 
-from qbench_portrait_lib.leaderboard import (
+from qbench_portrait_lib.jobs.score import References, ScoringInputError, score_responses
+from qbench_portrait_lib.report.leaderboard import (
     build_leaderboard,
     closed_rows,
     leaderboard_markdown,
     leaderboard_rows,
 )
-from qbench_portrait_lib.report import write_comparison_report
+from qbench_portrait_lib.report.writer import write_comparison_report
 from qbench_portrait_lib.scoring import compare_predictions
-from qbench_portrait_lib.scoring_job import References, ScoringInputError, score_responses
 
 #: The right answer to every closed question of small_references (open-ended: the reference).
 PERFECT = ["C", "False", "A, B", "A", "True", "The background is blurred.", "B", "D", "False", "A",

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from qbench_portrait_lib.report_tables import BREAKDOWNS, DIMENSION_X_LEVEL, cell_row, cross_tab_scores
+from qbench_portrait_lib.report.tables import BREAKDOWNS, DIMENSION_X_LEVEL, cell_row, cross_tab_scores
 
 
 def test_cell_row_names_the_missing_key() -> None:

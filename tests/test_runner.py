@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from fake_openai_server import FakeOpenAIServer, _is_base64, _parse_body, tiny_dataset
 
-from qbench_portrait_lib.image_encoding import decoded_size
-from qbench_portrait_lib.openai_client import RetryPolicy
-from qbench_portrait_lib.predictions import read_predictions
-from qbench_portrait_lib.prompt import PROMPT_VERSION, render_prompt
-from qbench_portrait_lib.runner import (
+from qbench_portrait_lib.contract.prompt import PROMPT_VERSION, render_prompt
+from qbench_portrait_lib.run.client import RetryPolicy
+from qbench_portrait_lib.run.image_encoding import decoded_size
+from qbench_portrait_lib.run.predictions import read_predictions
+from qbench_portrait_lib.run.runner import (
     RunConfig,
     RunnerError,
     build_chat_request,
@@ -155,7 +155,7 @@ _CHILD = textwrap.dedent(
     """
     import sys
     import datasets
-    from qbench_portrait_lib.runner import RunConfig, run_predictions
+    from qbench_portrait_lib.run.runner import RunConfig, run_predictions
     dataset = datasets.load_from_disk(sys.argv[1])
     config = RunConfig(base_url=sys.argv[3], model="fake-vlm", concurrency=2)
     run_predictions(dataset, sys.argv[2], config, progress=False)

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from fake_openai_server import FakeOpenAIServer, tiny_dataset
 
 from qbench_portrait_lib.cli import cli
-from qbench_portrait_lib.cli_predict import build_judge, judge_options
+from qbench_portrait_lib.cli.predict import build_judge, judge_options
 from qbench_portrait_lib.data import loading
-from qbench_portrait_lib.predictions import read_predictions
+from qbench_portrait_lib.run.predictions import read_predictions
 
 SECRET = "sk-cli-secret-0451"
 

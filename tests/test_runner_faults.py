@@ -11,7 +11,7 @@ import datasets
 import pytest
 from fake_openai_server import FakeOpenAIServer, tiny_dataset
 
-from qbench_portrait_lib.openai_client import (
+from qbench_portrait_lib.run.client import (
     AuthenticationFailed,
     ChatClient,
     ChatRequestError,
@@ -19,8 +19,8 @@ from qbench_portrait_lib.openai_client import (
     env_proxy,
     parse_retry_after,
 )
-from qbench_portrait_lib.predictions import read_predictions
-from qbench_portrait_lib.runner import RunConfig, run_predictions
+from qbench_portrait_lib.run.predictions import read_predictions
+from qbench_portrait_lib.run.runner import RunConfig, run_predictions
 
 FAST_RETRY = RetryPolicy(max_attempts=3, backoff_base_s=0.01, backoff_max_s=0.02)
 SECRET = "sk-test-8f3a1c9e-do-not-leak"

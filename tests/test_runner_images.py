@@ -8,7 +8,12 @@ import io
 import pytest
 from PIL import Image
 
-from qbench_portrait_lib.image_encoding import ImageEncodingError, decoded_size, encode_image, image_data_url
+from qbench_portrait_lib.run.image_encoding import (
+    ImageEncodingError,
+    decoded_size,
+    encode_image,
+    image_data_url,
+)
 
 
 def image_bytes(size=(300, 200), mode="RGB", image_format="JPEG") -> bytes:

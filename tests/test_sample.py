@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from qbench_portrait_lib.data.distortions import laplacian_variance
-from qbench_portrait_lib.data.portraits import Portrait, load_photo, load_photo_original
-from qbench_portrait_lib.data.sample import SAMPLE_IMAGE_SIZE, SAMPLE_PLAN, SAMPLE_SOURCES, iter_sample_rows
-from qbench_portrait_lib.labels import COLUMNS, LABEL_COLUMNS, QUALITY_DIMENSIONS, QUESTION_TYPES
-from qbench_portrait_lib.prompt import render_prompt
+from qbench_portrait_lib.contract.columns import COLUMNS, LABEL_COLUMNS, QUALITY_DIMENSIONS, QUESTION_TYPES
+from qbench_portrait_lib.contract.prompt import render_prompt
+from qbench_portrait_lib.sample.distortions import laplacian_variance
+from qbench_portrait_lib.sample.portraits import Portrait, load_photo, load_photo_original
+from qbench_portrait_lib.sample.rows import SAMPLE_IMAGE_SIZE, SAMPLE_PLAN, SAMPLE_SOURCES, iter_sample_rows
 
 
 @pytest.fixture(scope="module")

@@ -246,7 +246,7 @@ def test_empty_input_gives_every_key_with_zero_counts():
 
 
 def test_class_label_ints_score_like_names():
-    from qbench_portrait_lib.labels import LABEL_COLUMNS
+    from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 
     as_ints = [{**ref, **{c: LABEL_COLUMNS[c].index(ref[c]) for c in LABEL_COLUMNS}} for ref in REFERENCES]
     assert score_predictions(PREDICTIONS, as_ints)["overall"] == 0.5

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from qbench_portrait_lib.contract.columns import COLUMNS, LABEL_COLUMNS
 from qbench_portrait_lib.data.release import read_release
-from qbench_portrait_lib.data.synthetic_release import FAMILY_CYCLE, random_recipe, write_synthetic_release
-from qbench_portrait_lib.labels import COLUMNS, LABEL_COLUMNS
+from qbench_portrait_lib.sample.synthetic_release import FAMILY_CYCLE, random_recipe, write_synthetic_release
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,7 @@ def test_png_format(tmp_path):
 
 def test_recipes_cover_every_label_over_a_cycle():
     """A few cycles of recipes reach every label value (as a full-size release does)."""
-    from qbench_portrait_lib.data.sample import generate_image
+    from qbench_portrait_lib.sample.rows import generate_image
 
     seen = collections.defaultdict(set)
     for index in range(3 * len(FAMILY_CYCLE)):

@@ -20,7 +20,7 @@ from datasets.info import DatasetInfosDict
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
-from qbench_portrait_lib.labels import LABEL_COLUMNS
+from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 from qbench_portrait_lib.resources import dataset_card_dir
 
 if TYPE_CHECKING:

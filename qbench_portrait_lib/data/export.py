@@ -24,10 +24,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
+from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
+from qbench_portrait_lib.data.builder import QBenchPortrait
 from qbench_portrait_lib.data.card import render_card
 from qbench_portrait_lib.data.features import FEATURES
 from qbench_portrait_lib.data.parquet_rows import batches, prefetched, writer_options
-from qbench_portrait_lib.labels import LABEL_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -164,10 +165,8 @@ def export_dataset(
 
     Writes the Parquet shards and ``README.md`` (the dataset card); returns an
     :class:`ExportResult`. Validation errors of the release propagate as
-    :class:`~qbench_portrait_lib.data.validation.ReleaseValidationError`.
+    :class:`~qbench_portrait_lib.contract.validation.ReleaseValidationError`.
     """
-    from qbench_portrait import QBenchPortrait
-
     if sample == (data_dir is not None):
         raise ValueError(
             f"give exactly one of sample=True or data_dir=..., got sample={sample}, data_dir={data_dir}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datasets
 
-from qbench_portrait_lib.labels import IMAGE_SOURCES, LEVELS, QUALITY_DIMENSIONS, QUESTION_TYPES
+from qbench_portrait_lib.contract.columns import IMAGE_SOURCES, LEVELS, QUALITY_DIMENSIONS, QUESTION_TYPES
 
 FEATURES = datasets.Features(
     {

@@ -23,24 +23,24 @@ from pathlib import Path
 
 import datasets
 
+from qbench_portrait_lib.data.builder import QBenchPortrait
 from qbench_portrait_lib.data.release import ANNOTATION_NAMES
 
-_DATA_CORE_DIR = Path(__file__).resolve().parent
-_BUILDER_FILE = _DATA_CORE_DIR.parent.parent / "qbench_portrait.py"
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+#: The rooms whose code decides what the builder yields: their sources key the sample's cache.
+_BUILDER_ROOMS = ("contract", "data", "sample")
 
 
 def code_hash() -> str:
-    """A digest of the builder and data-core sources: the sample's cache key.
+    """A digest of the sources the builder's rows depend on: the sample's cache key.
 
     >>> len(code_hash())
     16
     """
     digest = hashlib.sha256()
-    files = sorted(_DATA_CORE_DIR.glob("*.py"))
-    if _BUILDER_FILE.is_file():
-        files.append(_BUILDER_FILE)
+    files = sorted(path for room in _BUILDER_ROOMS for path in (_PACKAGE_DIR / room).glob("*.py"))
     for path in files:
-        digest.update(path.name.encode())
+        digest.update(f"{path.parent.name}/{path.name}".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -117,8 +117,6 @@ def release_fingerprint(path: Path) -> str:
 
 
 def _build(config_name: str, split: str, *, fingerprint: str = "", **config_kwargs: str) -> datasets.Dataset:
-    from qbench_portrait import QBenchPortrait
-
     cache_key = code_hash() + (f"-{fingerprint}" if fingerprint else "")
     builder = QBenchPortrait(config_name=config_name, hash=cache_key, **config_kwargs)
     builder.download_and_prepare()

@@ -17,8 +17,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 from qbench_portrait_lib.data.features import FEATURES
-from qbench_portrait_lib.labels import LABEL_COLUMNS
 
 
 def _leaf_paths(schema: pa.Schema) -> list[str]:

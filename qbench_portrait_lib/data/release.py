@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS
+from qbench_portrait_lib.contract.validation import ReleaseValidationError, normalise_record, unknown_fields
 from qbench_portrait_lib.data.images import DEFAULT_MAX_IMAGE_BYTES, ImageStore, safe_relative_path
-from qbench_portrait_lib.data.validation import ReleaseValidationError, normalise_record, unknown_fields
-from qbench_portrait_lib.labels import REFERENCE_COLUMNS
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qbench_portrait_lib.labels import LABEL_COLUMNS, LEVELS, QUALITY_DIMENSIONS
+from qbench_portrait_lib.contract.columns import LABEL_COLUMNS, LEVELS, QUALITY_DIMENSIONS
 from qbench_portrait_lib.scoring.intervals import wilson_interval
 from qbench_portrait_lib.scoring.item_scores import ItemScore
 from qbench_portrait_lib.scoring.references import Reference

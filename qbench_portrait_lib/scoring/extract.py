@@ -59,7 +59,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from qbench_portrait_lib.labels import CLOSED_TYPES
+from qbench_portrait_lib.contract.columns import CLOSED_TYPES
 from qbench_portrait_lib.scoring.extract_fast import (
     TERSE_LETTERS,
     TERSE_TRUE_FALSE,

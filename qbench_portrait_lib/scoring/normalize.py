@@ -12,7 +12,7 @@ A model response goes through :func:`prepare_response` before any rule reads it:
    markdown emphasis and code marks are removed and LaTeX ``\\text{...}`` wrappers unwrapped.
 
 ``fold_characters`` and ``normalize_option`` live in the leaf module
-:mod:`qbench_portrait_lib.options` (the release validator uses them too) and are
+:mod:`qbench_portrait_lib.contract.options` (the release validator uses them too) and are
 re-exported here.
 
 >>> prepare_response("<think>maybe A</think>  **答案：（Ｂ）**")
@@ -28,8 +28,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from qbench_portrait_lib.options import fold_characters
-from qbench_portrait_lib.options import normalize_option as normalize_option  # re-exported
+from qbench_portrait_lib.contract.options import fold_characters
+from qbench_portrait_lib.contract.options import normalize_option as normalize_option  # re-exported
 
 #: Characters kept from the start of a long response.
 HEAD_CHARS = 2_000

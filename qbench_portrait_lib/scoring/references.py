@@ -3,7 +3,7 @@
 A reference is a mapping with every contract column except ``image`` (extra keys, the
 image among them, are ignored). Label columns may hold ClassLabel names or their ints.
 Every error names the record index and id, what was expected and what was received.
-Options, answer and region follow :mod:`qbench_portrait_lib.contract_rules`, the rules
+Options, answer and region follow :mod:`qbench_portrait_lib.contract.rules`, the rules
 the release validator applies, so the scorer accepts exactly the rows a release may hold.
 
 >>> ref = normalize_reference({
@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from qbench_portrait_lib.contract_rules import question_problems, region_problems
-from qbench_portrait_lib.labels import LABEL_COLUMNS, REFERENCE_COLUMNS, label_name
+from qbench_portrait_lib.contract.columns import LABEL_COLUMNS, REFERENCE_COLUMNS, label_name
+from qbench_portrait_lib.contract.rules import question_problems, region_problems
 
 _STRING_COLUMNS = ("id", "image_id", "question", "attribute", "region")
 _LIST_COLUMNS = ("options", "answer")

@@ -1,0 +1,35 @@
+"""The ``qbench-portrait`` command line: a thin click layer over the library.
+
+Each command lives in a ``cli_*`` module that calls one library function and turns
+library errors into clean messages; this module only assembles the group.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from qbench_portrait_lib.cli import data as cli_data
+from qbench_portrait_lib.cli import predict as cli_predict
+from qbench_portrait_lib.cli import results as cli_results
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log progress details to stderr.")
+@click.version_option(package_name="qbench-portrait")
+def cli(verbose: bool) -> None:
+    """Q-Bench-Portrait: build, export, run and score the portrait-quality benchmark."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+
+
+for _module in (cli_data, cli_predict, cli_results):
+    for _command in _module.COMMANDS:
+        cli.add_command(_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

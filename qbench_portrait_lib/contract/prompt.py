@@ -1,0 +1,59 @@
+"""The canonical prompt: the exact text an MLLM is given for one question.
+
+The runner, the lmms-eval task and the docs all render questions through
+:func:`render_prompt`; snapshot tests pin its output, and :data:`PROMPT_VERSION`
+changes whenever the text does.
+
+>>> print(render_prompt({
+...     "question": "How is the sharpness of the face?",
+...     "question_type": "single_choice",
+...     "options": ["Sharp", "Slightly blurry", "Very blurry"],
+... }))
+How is the sharpness of the face?
+A. Sharp
+B. Slightly blurry
+C. Very blurry
+Answer with the letter of the correct option only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from qbench_portrait_lib.contract.columns import label_name, option_letter
+
+PROMPT_VERSION = "1"
+
+INSTRUCTIONS: dict[str, str] = {
+    "single_choice": "Answer with the letter of the correct option only.",
+    "multiple_choice": (
+        "Select all options that apply. "
+        "Answer with their letters only, separated by commas (for example: A, C)."
+    ),
+    "true_false": "Is this statement true or false? Answer with True or False only.",
+    "open_ended": "Answer in one or two short sentences.",
+}
+
+
+def render_prompt(example: Mapping[str, Any]) -> str:
+    """Render ``example`` (a row of the dataset) as the text prompt for an MLLM.
+
+    Choice formats list their options as ``A. text`` lines; true/false questions
+    state the claim and ask for True or False; open-ended ones ask for a short answer.
+    The image is not part of the text: clients send it beside the prompt.
+
+    >>> print(render_prompt({"question": "The eyes are in focus.",
+    ...                      "question_type": "true_false", "options": ["True", "False"]}))
+    The eyes are in focus.
+    Is this statement true or false? Answer with True or False only.
+    """
+    qtype = label_name("question_type", example["question_type"])
+    lines = [str(example["question"]).strip()]
+    if qtype in ("single_choice", "multiple_choice"):
+        options = list(example.get("options") or [])
+        if not options:
+            raise ValueError(f"a {qtype} question needs options, got {options!r}")
+        lines += [f"{option_letter(i)}. {text}" for i, text in enumerate(options)]
+    lines.append(INSTRUCTIONS[qtype])
+    return "\n".join(lines)

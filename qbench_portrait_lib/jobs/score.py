@@ -1,0 +1,270 @@
+"""Score a predictions file against the benchmark: the job behind ``qbench-portrait score``.
+
+It loads the references (every contract column except the image), lines the predictions
+up with them by id, calls the metric's scoring function and keeps everything a report
+needs: the flat metric dict, the per-item details, the ids without a prediction, the
+failed requests, and the run's metadata (dataset fingerprint, model, prompt version,
+judge settings, package version, date).
+
+Questions without a prediction and failed requests score as unparsed; a prediction for
+an id the dataset does not hold is an error (the file belongs to another dataset).
+
+>>> refs = References(rows=({"id": "q1"}, {"id": "q2"}), source="inline")
+>>> records = {"q2": PredictionRecord(id="q2", error="HTTP 500")}
+>>> aligned = align_predictions(records, refs, source="p.jsonl")
+>>> aligned.responses, aligned.missing_ids, aligned.errored
+([None, None], ['q1'], {'q2': 'HTTP 500'})
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata as package_metadata
+from pathlib import Path
+from typing import Any
+
+from qbench_portrait_lib.contract.columns import LABEL_COLUMNS, label_name
+from qbench_portrait_lib.contract.prompt import PROMPT_VERSION
+from qbench_portrait_lib.run.predictions import PredictionRecord, read_predictions
+from qbench_portrait_lib.scoring import score_predictions
+from qbench_portrait_lib.scoring.judging import JudgeFn
+
+logger = logging.getLogger(__name__)
+
+#: How many unknown ids an error message quotes.
+_QUOTED_IDS = 5
+
+
+class ScoringInputError(ValueError):
+    """Predictions that cannot be scored against these references."""
+
+
+@dataclass(frozen=True)
+class References:
+    """The benchmark's questions without images, labels as ClassLabel names."""
+
+    rows: tuple[dict[str, Any], ...]
+    source: str
+    split: str = "test"
+
+    @property
+    def ids(self) -> list[str]:
+        """Question ids in dataset order."""
+        return [row["id"] for row in self.rows]
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the references' content: equal fingerprints, equal questions and answers.
+
+        >>> References(rows=({"id": "q1"},), source="a").fingerprint[:12]
+        '58551e44c2d8'
+        """
+        text = json.dumps(self.rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class AlignedPredictions:
+    """Responses in reference order; what was missing or failed."""
+
+    responses: list[str | None]
+    missing_ids: list[str]
+    errored: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ScoredRun:
+    """One model's scored predictions, with everything a report shows."""
+
+    name: str
+    metrics: dict[str, Any]
+    details: list[dict[str, Any]]
+    responses: list[str | None]
+    references: References
+    missing_ids: list[str] = field(default_factory=list)
+    errored: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def references_from_dataset(dataset: Any, source: str, split: str = "test") -> References:
+    """The rows of a ``datasets.Dataset`` of the contract, without images, labels as names."""
+    dataset = dataset.remove_columns([name for name in ("image",) if name in dataset.column_names])
+    rows = []
+    for row in dataset:
+        for column in LABEL_COLUMNS:
+            row[column] = label_name(column, row[column], where=f"{source}: question {row['id']!r}")
+        rows.append(row)
+    return References(rows=tuple(rows), source=source, split=split)
+
+
+def load_references(source: str | os.PathLike[str] | None, split: str = "test") -> References:
+    """Load the dataset (``None`` or "sample" for the embedded sample) without its images."""
+    from qbench_portrait_lib.data.loading import load_benchmark
+
+    dataset = load_benchmark(source, split=split)
+    return references_from_dataset(dataset, "sample" if source is None else os.fspath(source), split)
+
+
+def align_predictions(
+    records: Mapping[str, PredictionRecord], references: References, *, source: str = "predictions"
+) -> AlignedPredictions:
+    """Line predictions up with the references by id.
+
+    Raises :class:`ScoringInputError` when a prediction's id is not a question of the
+    dataset (quoting a few of them). Failed requests and missing ids become ``None``.
+    """
+    ids = references.ids
+    known = set(ids)
+    unknown = [record_id for record_id in records if record_id not in known]
+    if unknown:
+        quoted = ", ".join(repr(record_id) for record_id in unknown[:_QUOTED_IDS])
+        more = f" and {len(unknown) - _QUOTED_IDS} more" if len(unknown) > _QUOTED_IDS else ""
+        raise ScoringInputError(
+            f"{source}: {len(unknown)} predictions have ids that are not questions of the dataset "
+            f"{references.source!r} ({len(ids)} questions): {quoted}{more}; "
+            f"were these predictions made on another dataset?"
+        )
+    responses: list[str | None] = []
+    missing: list[str] = []
+    errored: dict[str, str] = {}
+    for question_id in ids:
+        record = records.get(question_id)
+        if record is None:
+            missing.append(question_id)
+            responses.append(None)
+        elif not record.ok:
+            errored[question_id] = str(record.error)
+            responses.append(None)
+        else:
+            responses.append(record.response)
+    if missing:
+        logger.warning("%s: %d of %d questions have no prediction", source, len(missing), len(ids))
+    return AlignedPredictions(responses=responses, missing_ids=missing, errored=errored)
+
+
+def describe_judge(judge: JudgeFn | None) -> dict[str, Any] | None:
+    """The judge's settings and, after a scoring call, its statistics (for the report)."""
+    if judge is None:
+        return None
+    settings: dict[str, Any] = {"type": type(judge).__name__}
+    for name in ("base_url", "model", "rounds"):
+        if hasattr(judge, name):
+            settings[name] = getattr(judge, name)
+    stats = getattr(judge, "stats", None)
+    if isinstance(stats, Mapping):
+        settings["stats"] = dict(stats)
+    return settings
+
+
+def package_version() -> str:
+    """Installed version of qbench-portrait ("unknown" when not installed)."""
+    try:
+        return package_metadata.version("qbench-portrait")
+    except package_metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _single_value(values: Sequence[str | None], fallback: str | None) -> str | None:
+    distinct = sorted({value for value in values if value})
+    return ", ".join(distinct) if distinct else fallback
+
+
+def score_responses(
+    name: str,
+    responses: Sequence[str | None],
+    references: References,
+    *,
+    judge: JudgeFn | None = None,
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+    missing_ids: Sequence[str] = (),
+    errored: Mapping[str, str] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> ScoredRun:
+    """Score responses aligned with ``references.rows`` and gather the run's metadata."""
+    result = score_predictions(
+        list(responses),
+        list(references.rows),
+        judge=judge,
+        return_details=True,
+        bootstrap_samples=bootstrap_samples,
+        seed=seed,
+    )
+    details = result.pop("details")
+    run_metadata: dict[str, Any] = {
+        "model": name,
+        "dataset": references.source,
+        "dataset_split": references.split,
+        "dataset_fingerprint": references.fingerprint,
+        "questions": len(references.rows),
+        "prompt_version": PROMPT_VERSION,
+        "judge": describe_judge(judge),
+        "bootstrap_samples": bootstrap_samples,
+        "seed": seed,
+        "package_version": package_version(),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+    run_metadata.update(metadata or {})
+    return ScoredRun(
+        name=name,
+        metrics=result,
+        details=details,
+        responses=list(responses),
+        references=references,
+        missing_ids=list(missing_ids),
+        errored=dict(errored or {}),
+        metadata=run_metadata,
+    )
+
+
+def score_predictions_file(
+    path: str | os.PathLike[str],
+    references: References,
+    *,
+    judge: JudgeFn | None = None,
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+    name: str | None = None,
+) -> ScoredRun:
+    """Read a predictions JSONL (see :mod:`qbench_portrait_lib.run.predictions`) and score it.
+
+    The model name is the file's ``model`` field (or ``name``, or the file's stem); the
+    prompt version recorded is the file's, with a warning when it is not the current one.
+    """
+    source = os.fspath(path)
+    if not Path(source).is_file():
+        raise FileNotFoundError(f"predictions file not found: {source}")
+    records = read_predictions(source)
+    aligned = align_predictions(records, references, source=source)
+    model = name or _single_value([record.model for record in records.values()], Path(source).stem)
+    prompt_versions = _single_value([record.prompt_version for record in records.values()], None)
+    if prompt_versions is not None and prompt_versions != PROMPT_VERSION:
+        logger.warning(
+            "%s was made with prompt version %s; the current prompt is version %s",
+            source,
+            prompt_versions,
+            PROMPT_VERSION,
+        )
+    return score_responses(
+        str(model),
+        aligned.responses,
+        references,
+        judge=judge,
+        bootstrap_samples=bootstrap_samples,
+        seed=seed,
+        missing_ids=aligned.missing_ids,
+        errored=aligned.errored,
+        metadata={
+            "predictions_file": source,
+            "prompt_version": prompt_versions or "not recorded",
+            "current_prompt_version": PROMPT_VERSION,
+            "errored_requests": len(aligned.errored),
+            "missing_predictions": len(aligned.missing_ids),
+        },
+    )

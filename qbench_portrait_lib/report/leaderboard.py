@@ -1,0 +1,231 @@
+"""A leaderboard of several models on the same questions, like the paper's main table.
+
+Models are ranked by overall score; each is compared with the best one by the metric's
+paired comparison (difference with a paired image-clustered bootstrap interval, McNemar
+test on the closed items).
+
+>>> unique_names(["m", "m", "k"])
+['m', 'm (2)', 'k']
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from qbench_portrait_lib.jobs.score import ScoredRun, ScoringInputError, package_version
+from qbench_portrait_lib.report.markdown import closed_count, interval, markdown_table, percent
+from qbench_portrait_lib.report.tables import BREAKDOWNS, GROUP_TITLES
+from qbench_portrait_lib.scoring import compare_predictions
+
+#: Leaderboard columns after "overall": every cell of every breakdown, as (group, value).
+CELL_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (group, value) for group, values in BREAKDOWNS for value in values
+)
+
+#: Columns of the closed-format table: the same cells but open-ended, which has no closed item.
+CLOSED_CELL_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    cell for cell in CELL_COLUMNS if cell != ("question_type", "open_ended")
+)
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """Runs ranked best first, and the paired comparison of each other run with the best."""
+
+    runs: list[ScoredRun]
+    comparisons: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def best(self) -> ScoredRun:
+        """The run with the highest overall score."""
+        return self.runs[0]
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """Make repeated model names distinct by numbering the later ones."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return unique
+
+
+def _overall(run: ScoredRun) -> float:
+    value = run.metrics["overall"]
+    return -math.inf if value is None or math.isnan(value) else float(value)
+
+
+def build_leaderboard(
+    runs: Sequence[ScoredRun], *, bootstrap_samples: int = 1000, seed: int = 0
+) -> Leaderboard:
+    """Rank ``runs`` (scored on the same references) and compare each with the best.
+
+    ``compare_predictions(best, other)`` gives, for each other run, its difference from
+    the best (other minus best: negative when it scores lower) with a 95% interval.
+    """
+    if len(runs) < 2:
+        raise ScoringInputError(f"a comparison needs at least two prediction files, got {len(runs)}")
+    fingerprints = {run.references.fingerprint for run in runs}
+    if len(fingerprints) != 1:
+        raise ScoringInputError(
+            f"the runs were scored on different references ({len(fingerprints)} dataset fingerprints); "
+            f"score every file against the same --dataset"
+        )
+    named = [
+        replace(run, name=name)
+        for run, name in zip(runs, unique_names([run.name for run in runs]), strict=True)
+    ]
+    ranked = sorted(named, key=_overall, reverse=True)
+    best = ranked[0]
+    rows = list(best.references.rows)
+    comparisons = []
+    for run in ranked[1:]:
+        result = compare_predictions(
+            best.responses, run.responses, rows, bootstrap_samples=bootstrap_samples, seed=seed
+        )
+        comparisons.append({"model": run.name, "best": best.name, **result})
+    metadata = {
+        "models": [run.name for run in ranked],
+        "dataset": best.references.source,
+        "dataset_fingerprint": best.references.fingerprint,
+        "questions": len(rows),
+        "bootstrap_samples": bootstrap_samples,
+        "seed": seed,
+        "package_version": package_version(),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+    return Leaderboard(runs=ranked, comparisons=comparisons, metadata=metadata)
+
+
+def comparison_results(leaderboard: Leaderboard) -> dict[str, Any]:
+    """The content of a comparison's ``results.json``."""
+    return {
+        "metadata": leaderboard.metadata,
+        "models": [
+            {
+                "name": run.name,
+                "metadata": run.metadata,
+                "metrics": run.metrics,
+                "missing_ids": run.missing_ids,
+                "errored_requests": run.errored,
+            }
+            for run in leaderboard.runs
+        ],
+        "comparisons": leaderboard.comparisons,
+    }
+
+
+def _cell_counts(run: ScoredRun, key: str, columns: Sequence[tuple[str, str]]) -> list[str]:
+    """One count per cell column (the same for every run: they share the references)."""
+    return [str(int(run.metrics[f"{group}/{value}/{key}"])) for group, value in columns]
+
+
+def leaderboard_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the main table: scores over all items in percent; last row: n.
+
+    No chance row here: chance covers closed-format items only (see :func:`closed_rows`).
+    """
+    header = ["rank", "model", "overall", "95% CI", *(value for _, value in CELL_COLUMNS)]
+    rows = []
+    for rank, run in enumerate(leaderboard.runs, start=1):
+        metrics = run.metrics
+        cells = [percent(metrics[f"{group}/{value}/score"]) for group, value in CELL_COLUMNS]
+        ci = interval(metrics["overall_ci_low"], metrics["overall_ci_high"])
+        rows.append([str(rank), run.name, percent(metrics["overall"]), ci, *cells])
+    best = leaderboard.best
+    rows.append(["", "n", str(int(best.metrics["count"])), "-", *_cell_counts(best, "count", CELL_COLUMNS)])
+    return header, rows
+
+
+def closed_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the closed-format table: accuracy on the closed items in percent,
+    then the chance level of those same items and their count.
+    """
+    header = ["rank", "model", "closed", *(value for _, value in CLOSED_CELL_COLUMNS)]
+    rows = []
+    for rank, run in enumerate(leaderboard.runs, start=1):
+        metrics = run.metrics
+        cells = [percent(metrics[f"{group}/{value}/closed_score"]) for group, value in CLOSED_CELL_COLUMNS]
+        rows.append([str(rank), run.name, percent(metrics["overall_closed"]), *cells])
+    best = leaderboard.best.metrics
+    chance = [percent(best[f"{group}/{value}/chance"]) for group, value in CLOSED_CELL_COLUMNS]
+    rows.append(["", "chance", percent(best["chance"]), *chance])
+    n_closed = str(closed_count(best))
+    rows.append(
+        ["", "n closed", n_closed, *_cell_counts(leaderboard.best, "closed_count", CLOSED_CELL_COLUMNS)]
+    )
+    return header, rows
+
+
+def _comparison_rows(leaderboard: Leaderboard) -> list[list[str]]:
+    rows = []
+    for item in leaderboard.comparisons:
+        p_value = item["mcnemar_p"]
+        rows.append(
+            [
+                item["model"],
+                percent(item["score_b"]),
+                percent(item["score_a"]),
+                f"{100 * item['difference']:+.1f}",
+                interval(item["ci_low"], item["ci_high"]),
+                "-" if p_value is None or math.isnan(p_value) else f"{p_value:.3g}",
+                f"{int(item['discordant_b'])} / {int(item['discordant_a'])}",
+            ]
+        )
+    return rows
+
+
+def leaderboard_markdown(leaderboard: Leaderboard, *, charts: Sequence[str] = ()) -> str:
+    """The comparison's ``report.md``."""
+    best = leaderboard.best.name
+    groups = ", ".join(GROUP_TITLES[group].lower() for group, _ in BREAKDOWNS)
+    header, rows = leaderboard_rows(leaderboard)
+    closed_header, closed_table = closed_rows(leaderboard)
+    lines = [
+        "# Q-Bench-Portrait leaderboard",
+        "",
+        f"{len(leaderboard.runs)} models on the same {leaderboard.metadata['questions']} questions "
+        f"(dataset {leaderboard.metadata['dataset']}, "
+        f"fingerprint `{leaderboard.metadata['dataset_fingerprint'][:16]}`). "
+        f"Scores in percent, per {groups}, over all items: open-ended ones by the offline proxy score.",
+        "",
+        *markdown_table(header, rows),
+        "",
+        "## Closed formats",
+        "",
+        "Accuracy on the single-choice, multiple-choice and true/false questions only: the questions "
+        "the chance level (uniform random guessing) is computed on, so compare these numbers, not "
+        "the ones above, with the chance row.",
+        "",
+        *markdown_table(closed_header, closed_table),
+        "",
+        f"## Paired comparison with the best model ({best})",
+        "",
+        "Difference = model minus best, with a 95% paired image-clustered bootstrap interval; "
+        "McNemar p-value on the closed items; discordant = closed items only the model got right / "
+        "only the best got right.",
+        "",
+        *markdown_table(
+            ["model", "score", f"{best}", "difference", "95% CI", "McNemar p", "discordant"],
+            _comparison_rows(leaderboard),
+        ),
+        "",
+    ]
+    incomplete = [run for run in leaderboard.runs if run.missing_ids or run.errored]
+    if incomplete:
+        lines += ["## Incomplete runs", ""]
+        lines += [
+            f"- {run.name}: {len(run.missing_ids)} questions without a prediction, "
+            f"{len(run.errored)} failed requests (scored as unparsed)."
+            for run in incomplete
+        ]
+        lines.append("")
+    if charts:
+        lines += ["## Charts", ""] + [f"![{chart}]({chart})" for chart in charts] + [""]
+    return "\n".join(lines)

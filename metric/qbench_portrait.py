@@ -7,10 +7,11 @@ It declares the input features, turns label ints into names, and calls
 import datasets
 import evaluate
 
+from qbench_portrait_lib.contract.columns import CONTRACT
+from qbench_portrait_lib.contract.rows import CheckedRow
+from qbench_portrait_lib.contract.rows import checked_row
+from qbench_portrait_lib.contract.rows import describe
 from qbench_portrait_lib.scoring import score_predictions
-from qbench_portrait_lib.scoring.references import REFERENCE_COLUMNS
-from qbench_portrait_lib.scoring.references import ValidatedReference
-from qbench_portrait_lib.scoring.references import normalize_reference
 from qbench_portrait_lib.contract.about import CITATION as _CITATION
 
 _DESCRIPTION = """\
@@ -82,37 +83,39 @@ Examples:
     ('q2', ('True',), ('False',), 0.0)
 """
 
-_LIST_COLUMNS = ("options", "answer")
+#: The reference columns (every contract column but the image) and their kinds.
+_REFERENCE_KINDS = {column.name: column.kind for column in CONTRACT if column.kind != "image"}
 
 
 def _reference_features() -> dict:
-    """Every reference column as a string (lists of strings for options and answer).
+    """Every reference column as a string (lists of strings for the list columns).
 
     Label columns are declared as strings: evaluate type-checks inputs against the
     features before encoding them and would reject an int in a string column (and a name
     in an int column). ``add``/``add_batch`` below turn ClassLabel ints into names first.
     """
     return {
-        column: datasets.List(datasets.Value("string"))
-        if column in _LIST_COLUMNS
-        else datasets.Value("string")
-        for column in REFERENCE_COLUMNS
+        name: datasets.List(datasets.Value("string")) if kind == "strings" else datasets.Value("string")
+        for name, kind in _REFERENCE_KINDS.items()
     }
 
 
 def _as_names(reference, index):
-    """A validated copy of one reference, labels as names, ready for evaluate's features."""
-    record = normalize_reference(reference, index)
-    stored = {column: getattr(record, column) for column in REFERENCE_COLUMNS}
-    for column in _LIST_COLUMNS:
-        stored[column] = list(stored[column])
-    return stored
+    """A checked copy of one reference, labels as names, ready for evaluate's features."""
+    row = checked_row(reference, describe(index, reference, noun="reference"))
+    return {
+        name: list(value) if _REFERENCE_KINDS[name] == "strings" else value
+        for name, value in zip(row._fields, row, strict=True)
+    }
 
 
 def _stored_reference(stored):
-    """A reference as ``_as_names`` stored it (after validating it), back as the scorer's record."""
-    return ValidatedReference(
-        **{c: tuple(stored[c]) if c in _LIST_COLUMNS else stored[c] for c in REFERENCE_COLUMNS}
+    """A reference as ``_as_names`` stored it (after checking it), back as the scorer's row."""
+    return CheckedRow(
+        **{
+            name: tuple(stored[name]) if kind == "strings" else stored[name]
+            for name, kind in _REFERENCE_KINDS.items()
+        }
     )
 
 

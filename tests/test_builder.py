@@ -9,7 +9,7 @@ import pytest
 from fixtures_release import EXPECTED_FEATURES, IMAGES, records, write_release
 
 from qbench_portrait import QBenchPortrait, QBenchPortraitConfig
-from qbench_portrait_lib.contract.validation import ReleaseValidationError
+from qbench_portrait_lib.data.release_records import ReleaseValidationError
 
 
 def build(tmp_path: Path, release: Path, **kwargs: object) -> datasets.Dataset:
@@ -83,7 +83,8 @@ def test_invalid_release_does_not_build(tmp_path: Path) -> None:
     recs[0]["level"] = "regional"
     release = write_release(tmp_path / "release", recs)
     with pytest.raises(
-        ReleaseValidationError, match=r"record 0 \(id 'q1', line 1\): unknown level 'regional'"
+        ReleaseValidationError,
+        match=r"record 0 \(id 'q1', line 1\): level must be one of \['global', 'local'\]",
     ):
         build(tmp_path, release)
     assert not list((tmp_path / "cache").rglob("*.arrow"))

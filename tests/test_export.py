@@ -15,9 +15,9 @@ from fixtures_release import EXPECTED_FEATURES, IMAGES, records, write_release
 
 from qbench_portrait import QBenchPortrait
 from qbench_portrait_lib.cli import cli
-from qbench_portrait_lib.contract.validation import ReleaseValidationError
 from qbench_portrait_lib.data.card import SECTION_FILES
 from qbench_portrait_lib.data.export import export_dataset, write_parquet_shards
+from qbench_portrait_lib.data.release_records import ReleaseValidationError
 from qbench_portrait_lib.resources import dataset_card_dir
 from qbench_portrait_lib.sample.rows import iter_sample_rows
 
@@ -187,7 +187,10 @@ def test_cli_export_sample_and_errors(tmp_path: Path) -> None:
     bad = write_release(tmp_path / "bad", recs)
     invalid = runner.invoke(cli, ["export", "--data-dir", str(bad), "--out", str(tmp_path / "z")])
     assert invalid.exit_code == 1
-    assert "has 2 problem(s)" in invalid.output and "unknown level 'regional'" in invalid.output
+    assert (
+        "has 2 problem(s)" in invalid.output
+        and "level must be one of ['global', 'local'] or an int in 0..1, got 'regional'" in invalid.output
+    )
     assert "Traceback" not in invalid.output
 
 

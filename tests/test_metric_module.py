@@ -126,7 +126,7 @@ def test_the_module_has_one_import_per_line():
             PREDICTIONS,
             [{k: v for k, v in r.items() if k != "region"} for r in REFERENCES],
             ValueError,
-            r"reference 0 \(id 'q1'\): missing column\(s\) \['region'\]",
+            r"reference 0 \(id 'q1'\): missing column 'region'",
         ),
         (
             PREDICTIONS,

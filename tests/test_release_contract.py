@@ -15,8 +15,8 @@ from fixtures_release import records, write_release
 
 from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS, TRUE_FALSE_OPTIONS
 from qbench_portrait_lib.contract.prompt import render_prompt
-from qbench_portrait_lib.contract.validation import ReleaseValidationError
 from qbench_portrait_lib.data.release import read_release
+from qbench_portrait_lib.data.release_records import ReleaseValidationError
 from qbench_portrait_lib.scoring import extract_answer
 from qbench_portrait_lib.scoring.references import normalize_references
 

@@ -15,8 +15,8 @@ import pytest
 from fixtures_release import IMAGES, image_bytes, records, write_release
 from test_release_contract import CONTRACT_CASES, with_change
 
-from qbench_portrait_lib.contract.validation import ReleaseValidationError
 from qbench_portrait_lib.data.release import locate_release, read_release
+from qbench_portrait_lib.data.release_records import ReleaseValidationError
 
 
 def png_declaring(width: int, height: int) -> bytes:
@@ -36,10 +36,14 @@ def problems_of(root: Path, **kwargs: Any) -> list[str]:
 
 # (record index, changes, expected problem)
 RECORD_CASES = [
-    (0, {"question": None}, r"record 0 \(id 'q1', line 1\): missing required field 'question'"),
+    (0, {"question": None}, r"record 0 \(id 'q1', line 1\): missing column 'question'"),
     (0, {"image": None}, r"missing required field 'image' \(or its alias 'img_path'\)"),
-    (1, {"quality_dimension": "colour"}, r"record 1 \(id 'q2', line 2\): unknown quality_dimension 'colour'"),
-    (0, {"question_type": "essay"}, r"unknown question_type 'essay'; expected one of \['single_choice'"),
+    (
+        1,
+        {"quality_dimension": "colour"},
+        r"record 1 \(id 'q2', line 2\): quality_dimension must be one of .* got 'colour'",
+    ),
+    (0, {"question_type": "essay"}, r"question_type must be one of \['single_choice'.* got 'essay'"),
     (
         3,
         {"options": ["A", "B"]},
@@ -50,11 +54,11 @@ RECORD_CASES = [
         {"options": ["Low", "low.", "High"], "answer": ["Low"]},
         r"record 0 \(id 'q1', line 1\): options 'Low' and 'low.' are the same option to answer extraction",
     ),
-    (0, {"options": None}, r"a single_choice question needs 'options' \(or its alias 'candidates'\)"),
-    (0, {"question": 7}, r"field 'question' must be a string, got int 7"),
-    (0, {"options": "Sharp, Blurry"}, r"field 'options' must be a list of strings, got 'Sharp, Blurry'"),
-    (0, {"answer": [1]}, r"field 'answer' must be a list of strings, got \[1\]"),
-    (0, {"id": 12}, r"field 'id' must be a string, got int 12"),
+    (0, {"options": None}, r"missing column 'options' \(or its alias 'candidates'\)"),
+    (0, {"question": 7}, r"question must be a string, got int 7"),
+    (0, {"options": "Sharp, Blurry"}, r"options must be a list of strings, got str 'Sharp, Blurry'"),
+    (0, {"answer": [1]}, r"answer must be a list of strings, got an item 1"),
+    (0, {"id": 12}, r"id must be a string, got int 12"),
     (0, {"img_path": "a.jpg"}, r"has both 'image' and its alias 'img_path'; keep one"),
     (0, {"image": "missing.jpg"}, r"image 'missing.jpg': not found in .*images"),
     (0, {"image": "/etc/passwd"}, r"image path '/etc/passwd' is absolute"),
@@ -153,13 +157,13 @@ def test_all_problems_are_reported_together(tmp_path: Path) -> None:
     root = write_release(tmp_path / "release", recs)
     problems = problems_of(root)
     for expected in (
-        "record 0 (id 'q1', line 1): unknown level 'regional'",
+        "record 0 (id 'q1', line 1): level must be one of ['global', 'local'] or an int in 0..1, got 'reg",
         "record 1 (id 'q2', line 2): answer ['Nose'] is not among the options",
         "record 2 (id 'q3', line 3): image path '../x.png' escapes",
         "record 3 (id 'q4', line 4): an open_ended question must have no options",
         "record 4 (id 'q1', line 5): duplicate id 'q1'",
-        "record 4 (id 'q1', line 5): field 'question' must be a string",
-        "record 4 (id 'q1', line 5): missing required field 'level'",
+        "record 4 (id 'q1', line 5): question must be a string",
+        "record 4 (id 'q1', line 5): missing columns ['image_id', 'question_type', 'options', 'answer',",
     ):
         assert any(problem.startswith(f"annotations.jsonl: {expected}") for problem in problems), (
             expected,

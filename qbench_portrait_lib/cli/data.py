@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from qbench_portrait_lib.contract.validation import ReleaseValidationError
 from qbench_portrait_lib.data.export import DEFAULT_ROWS_PER_GROUP, export_dataset
 from qbench_portrait_lib.data.push import push_export
 from qbench_portrait_lib.data.release import DEFAULT_MAX_IMAGE_PIXELS
+from qbench_portrait_lib.data.release_records import ReleaseValidationError
 
 #: Problems printed by the CLI before "... and N more".
 MAX_PROBLEMS_SHOWN = 50

@@ -21,7 +21,7 @@ import datasets
 
 from qbench_portrait_lib.contract.about import CITATION as _CITATION
 from qbench_portrait_lib.contract.about import HOMEPAGE as _HOMEPAGE
-from qbench_portrait_lib.contract.validation import ReleaseValidationError, normalise_record
+from qbench_portrait_lib.contract.rows import check_row, describe
 from qbench_portrait_lib.data.features import FEATURES
 from qbench_portrait_lib.data.release import (
     DEFAULT_MAX_IMAGE_BYTES,
@@ -30,6 +30,7 @@ from qbench_portrait_lib.data.release import (
     iter_release_rows,
     read_release,
 )
+from qbench_portrait_lib.data.release_records import ReleaseValidationError
 
 VERSION = datasets.Version("1.0.0")
 
@@ -134,22 +135,20 @@ class QBenchPortrait(datasets.GeneratorBasedBuilder):
 
 
 def _sample_rows(seed: int) -> Iterator[dict[str, Any]]:
-    """The embedded sample, checked against the contract like a release."""
-    from qbench_portrait_lib.sample.rows import iter_sample_rows
+    """The embedded sample, checked against the contract like a release (every problem listed)."""
+    from qbench_portrait_lib.sample.rows import iter_sample_rows  # needs the optional `sample` extra
 
     rows = list(iter_sample_rows(seed=seed))
     problems: list[str] = []
     seen: set[str] = set()
     for index, row in enumerate(rows):
-        record = {key: value for key, value in row.items() if key != "image"}
-        record["image"] = row["image"]["path"]
-        _, row_problems = normalise_record(record)
+        _, row_problems = check_row(row)
         if row.get("id") in seen:
             row_problems.append(f"duplicate id {row.get('id')!r}")
         seen.add(row.get("id"))
         if not row["image"].get("bytes"):
             row_problems.append("image has no bytes")
-        problems += [f"sample: row {index} (id {row.get('id')!r}): {problem}" for problem in row_problems]
+        problems += [f"sample: {describe(index, row)}: {problem}" for problem in row_problems]
     if problems:
         raise ReleaseValidationError(f"sample (seed {seed})", problems)
     yield from rows

@@ -165,7 +165,7 @@ def export_dataset(
 
     Writes the Parquet shards and ``README.md`` (the dataset card); returns an
     :class:`ExportResult`. Validation errors of the release propagate as
-    :class:`~qbench_portrait_lib.contract.validation.ReleaseValidationError`.
+    :class:`~qbench_portrait_lib.data.release_records.ReleaseValidationError`.
     """
     if sample == (data_dir is not None):
         raise ValueError(

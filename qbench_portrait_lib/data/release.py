@@ -14,8 +14,8 @@ listing all problems. :func:`iter_release_rows` then yields contract rows whose 
 >>> try:
 ...     read_release(root)
 ... except ReleaseValidationError as error:
-...     print(len(error.problems), error.problems[0])
-8 annotations.jsonl: record 0 (id 'q1', line 1): missing required field 'question'
+...     print(len(error.problems), error.problems[1].split(" in ")[0])
+2 annotations.jsonl: record 0 (id 'q1', line 1): image 'nope.jpg': not found
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS
-from qbench_portrait_lib.contract.validation import ReleaseValidationError, normalise_record, unknown_fields
 from qbench_portrait_lib.data.images import DEFAULT_MAX_IMAGE_BYTES, ImageStore, safe_relative_path
+from qbench_portrait_lib.data.release_records import ReleaseValidationError, normalise_record, unknown_fields
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ def _image_problem(
         name = safe_relative_path(raw_path)
     except ValueError as error:
         return [str(error)]
-    if row["image_id"] == raw_path:
+    if row.get("image_id") == raw_path:
         row["image_id"] = name
     row["image_path"] = name
     if name not in cache:

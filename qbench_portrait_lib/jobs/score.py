@@ -29,8 +29,8 @@ from importlib import metadata as package_metadata
 from pathlib import Path
 from typing import Any
 
-from qbench_portrait_lib.contract.columns import LABEL_COLUMNS, label_name
 from qbench_portrait_lib.contract.prompt import PROMPT_VERSION
+from qbench_portrait_lib.contract.rows import CheckedRow, checked_rows
 from qbench_portrait_lib.run.predictions import PredictionRecord, read_predictions
 from qbench_portrait_lib.scoring import score_predictions
 from qbench_portrait_lib.scoring.judging import JudgeFn
@@ -47,11 +47,16 @@ class ScoringInputError(ValueError):
 
 @dataclass(frozen=True)
 class References:
-    """The benchmark's questions without images, labels as ClassLabel names."""
+    """The benchmark's questions without images, labels as ClassLabel names.
+
+    ``checked`` holds the same rows as the contract's checker returned them, when they were
+    checked on the way in (:func:`references_from_dataset`): the scorer takes those as they are.
+    """
 
     rows: tuple[dict[str, Any], ...]
     source: str
     split: str = "test"
+    checked: tuple[CheckedRow, ...] = ()
 
     @property
     def ids(self) -> list[str]:
@@ -93,14 +98,16 @@ class ScoredRun:
 
 
 def references_from_dataset(dataset: Any, source: str, split: str = "test") -> References:
-    """The rows of a ``datasets.Dataset`` of the contract, without images, labels as names."""
+    """The rows of a ``datasets.Dataset`` of the contract, without images, labels as names.
+
+    This is where a dataset's rows enter a scoring job: each is checked here, once.
+    """
     dataset = dataset.remove_columns([name for name in ("image",) if name in dataset.column_names])
-    rows = []
-    for row in dataset:
-        for column in LABEL_COLUMNS:
-            row[column] = label_name(column, row[column], where=f"{source}: question {row['id']!r}")
-        rows.append(row)
-    return References(rows=tuple(rows), source=source, split=split)
+    checked = tuple(checked_rows(dataset, noun="question", file=source))
+    rows = tuple(
+        {**row._asdict(), "options": list(row.options), "answer": list(row.answer)} for row in checked
+    )
+    return References(rows=rows, source=source, split=split, checked=checked)
 
 
 def load_references(source: str | os.PathLike[str] | None, split: str = "test") -> References:
@@ -190,7 +197,7 @@ def score_responses(
     """Score responses aligned with ``references.rows`` and gather the run's metadata."""
     result = score_predictions(
         list(responses),
-        list(references.rows),
+        list(references.checked or references.rows),
         judge=judge,
         return_details=True,
         bootstrap_samples=bootstrap_samples,

@@ -4,6 +4,9 @@
 reports; ``classical`` reads image statistics (see :mod:`baseline_classical`). The
 ``demo`` and ``score`` commands call :func:`answer_with_baseline`.
 
+An edge room. May import: the contract, the sample's distortion vocabulary, the scoring core;
+never the CLI.
+
 >>> rows = [{"id": "q1", "image_id": "i1", "question": "The face is sharp.",
 ...          "question_type": 2, "options": ["True", "False"], "answer": ["True"],
 ...          "quality_dimension": 2, "image_source": 0, "level": 1, "attribute": "composition",

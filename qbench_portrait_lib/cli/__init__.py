@@ -1,7 +1,8 @@
 """The ``qbench-portrait`` command line: a thin click layer over the library.
 
-Each command lives in a ``cli_*`` module that calls one library function and turns
-library errors into clean messages; this module only assembles the group.
+Each command lives in a module of this room (``data``, ``predict``, ``results``) that calls
+one library function and turns library errors into clean messages; this module only
+assembles the group. May import every other room; nothing imports the CLI.
 """
 
 from __future__ import annotations

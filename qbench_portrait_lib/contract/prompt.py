@@ -25,6 +25,9 @@ from qbench_portrait_lib.contract.columns import label_name, option_letter
 
 PROMPT_VERSION = "1"
 
+#: The columns :func:`render_prompt` reads: what a model is shown besides the image.
+PROMPT_COLUMNS: tuple[str, ...] = ("question", "question_type", "options")
+
 INSTRUCTIONS: dict[str, str] = {
     "single_choice": "Answer with the letter of the correct option only.",
     "multiple_choice": (

@@ -24,7 +24,7 @@ from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 from qbench_portrait_lib.resources import dataset_card_dir
 
 if TYPE_CHECKING:
-    from qbench_portrait_lib.data.export import ExportResult
+    from qbench_portrait_lib.data.parquet_rows import ExportResult
 
 PRETTY_NAME = "Q-Bench-Portrait"
 TAGS: tuple[str, ...] = (

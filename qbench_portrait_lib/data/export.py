@@ -16,7 +16,6 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 from qbench_portrait_lib.data.builder import QBenchPortrait
 from qbench_portrait_lib.data.card import render_card
 from qbench_portrait_lib.data.features import FEATURES
-from qbench_portrait_lib.data.parquet_rows import batches, prefetched, writer_options
+from qbench_portrait_lib.data.parquet_rows import ExportResult, batches, prefetched, writer_options
 
 logger = logging.getLogger(__name__)
 
@@ -37,28 +36,6 @@ DEFAULT_ROWS_PER_GROUP = 100
 #: A new shard starts once the current one would grow past this many bytes.
 DEFAULT_MAX_SHARD_BYTES = 500 * 1024 * 1024
 SPLIT = "test"
-
-
-@dataclass
-class ExportResult:
-    """What an export wrote."""
-
-    out_dir: Path
-    shards: list[Path]
-    num_examples: int
-    num_bytes: int  # in-memory Arrow size of the rows (the card's ``num_bytes``)
-    parquet_bytes: int
-    image_bytes: int  # sum of the embedded image bytes over all rows
-    distinct_images: int = 0  # distinct image_id values
-    counts: dict[str, Counter[str]] = field(default_factory=dict)  # label column -> name -> questions
-
-    def summary(self) -> str:
-        """One human line, e.g. for the CLI."""
-        return (
-            f"wrote {self.num_examples} questions in {len(self.shards)} shard(s), "
-            f"{self.parquet_bytes / 1e6:.1f} MB of Parquet ({self.image_bytes / 1e6:.1f} MB of image bytes) "
-            f"to {self.out_dir}"
-        )
 
 
 def _existing_shards(out_dir: Path, overwrite: bool) -> list[Path]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -150,3 +152,25 @@ def prefetched(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
 @dataclass(frozen=True)
 class _Failure:
     error: BaseException
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote."""
+
+    out_dir: Path
+    shards: list[Path]
+    num_examples: int
+    num_bytes: int  # in-memory Arrow size of the rows (the card's ``num_bytes``)
+    parquet_bytes: int
+    image_bytes: int  # sum of the embedded image bytes over all rows
+    distinct_images: int = 0  # distinct image_id values
+    counts: dict[str, Counter[str]] = field(default_factory=dict)  # label column -> name -> questions
+
+    def summary(self) -> str:
+        """One human line, e.g. for the CLI."""
+        return (
+            f"wrote {self.num_examples} questions in {len(self.shards)} shard(s), "
+            f"{self.parquet_bytes / 1e6:.1f} MB of Parquet ({self.image_bytes / 1e6:.1f} MB of image bytes) "
+            f"to {self.out_dir}"
+        )

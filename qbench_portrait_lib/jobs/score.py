@@ -1,5 +1,8 @@
 """Score a predictions file against the benchmark: the job behind ``qbench-portrait score``.
 
+The run it returns (:class:`~qbench_portrait_lib.report.scored_run.ScoredRun`) is defined
+beside the report that renders it; the names are re-exported here.
+
 It loads the references (every contract column except the image), lines the predictions
 up with them by id, calls the metric's scoring function and keeps everything a report
 needs: the flat metric dict, the per-item details, the ids without a prediction, the
@@ -19,18 +22,21 @@ an id the dataset does not hold is an error (the file belongs to another dataset
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from importlib import metadata as package_metadata
 from pathlib import Path
 from typing import Any
 
 from qbench_portrait_lib.contract.prompt import PROMPT_VERSION
-from qbench_portrait_lib.contract.rows import CheckedRow, checked_rows
+from qbench_portrait_lib.contract.rows import checked_rows
+from qbench_portrait_lib.report.scored_run import (
+    AlignedPredictions,
+    References,
+    ScoredRun,
+    ScoringInputError,
+    package_version,
+)
 from qbench_portrait_lib.run.predictions import PredictionRecord, read_predictions
 from qbench_portrait_lib.scoring import score_predictions
 from qbench_portrait_lib.scoring.judging import JudgeFn
@@ -39,62 +45,6 @@ logger = logging.getLogger(__name__)
 
 #: How many unknown ids an error message quotes.
 _QUOTED_IDS = 5
-
-
-class ScoringInputError(ValueError):
-    """Predictions that cannot be scored against these references."""
-
-
-@dataclass(frozen=True)
-class References:
-    """The benchmark's questions without images, labels as ClassLabel names.
-
-    ``checked`` holds the same rows as the contract's checker returned them, when they were
-    checked on the way in (:func:`references_from_dataset`): the scorer takes those as they are.
-    """
-
-    rows: tuple[dict[str, Any], ...]
-    source: str
-    split: str = "test"
-    checked: tuple[CheckedRow, ...] = ()
-
-    @property
-    def ids(self) -> list[str]:
-        """Question ids in dataset order."""
-        return [row["id"] for row in self.rows]
-
-    @property
-    def fingerprint(self) -> str:
-        """SHA-256 of the references' content: equal fingerprints, equal questions and answers.
-
-        >>> References(rows=({"id": "q1"},), source="a").fingerprint[:12]
-        '58551e44c2d8'
-        """
-        text = json.dumps(self.rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class AlignedPredictions:
-    """Responses in reference order; what was missing or failed."""
-
-    responses: list[str | None]
-    missing_ids: list[str]
-    errored: dict[str, str]
-
-
-@dataclass(frozen=True)
-class ScoredRun:
-    """One model's scored predictions, with everything a report shows."""
-
-    name: str
-    metrics: dict[str, Any]
-    details: list[dict[str, Any]]
-    responses: list[str | None]
-    references: References
-    missing_ids: list[str] = field(default_factory=list)
-    errored: dict[str, str] = field(default_factory=dict)
-    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 def references_from_dataset(dataset: Any, source: str, split: str = "test") -> References:
@@ -167,14 +117,6 @@ def describe_judge(judge: JudgeFn | None) -> dict[str, Any] | None:
     if isinstance(stats, Mapping):
         settings["stats"] = dict(stats)
     return settings
-
-
-def package_version() -> str:
-    """Installed version of qbench-portrait ("unknown" when not installed)."""
-    try:
-        return package_metadata.version("qbench-portrait")
-    except package_metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def _single_value(values: Sequence[str | None], fallback: str | None) -> str | None:
@@ -275,3 +217,17 @@ def score_predictions_file(
             "missing_predictions": len(aligned.missing_ids),
         },
     )
+
+
+__all__ = [
+    "AlignedPredictions",
+    "References",
+    "ScoredRun",
+    "ScoringInputError",
+    "align_predictions",
+    "load_references",
+    "package_version",
+    "references_from_dataset",
+    "score_predictions_file",
+    "score_responses",
+]

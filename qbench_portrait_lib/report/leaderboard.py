@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from qbench_portrait_lib.jobs.score import ScoredRun, ScoringInputError, package_version
 from qbench_portrait_lib.report.markdown import closed_count, interval, markdown_table, percent
+from qbench_portrait_lib.report.scored_run import ScoredRun, ScoringInputError, package_version
 from qbench_portrait_lib.report.tables import BREAKDOWNS, GROUP_TITLES
 from qbench_portrait_lib.scoring import compare_predictions
 

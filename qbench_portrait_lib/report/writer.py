@@ -21,8 +21,8 @@ from qbench_portrait_lib.report.markdown import run_markdown
 from qbench_portrait_lib.report.tables import BREAKDOWNS, cross_tab_scores
 
 if TYPE_CHECKING:
-    from qbench_portrait_lib.jobs.score import ScoredRun
     from qbench_portrait_lib.report.leaderboard import Leaderboard
+    from qbench_portrait_lib.report.scored_run import ScoredRun
 
 logger = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from typing import Any
 import datasets
 from tqdm.auto import tqdm
 
-from qbench_portrait_lib.contract.prompt import PROMPT_VERSION, render_prompt
+from qbench_portrait_lib.contract.prompt import PROMPT_COLUMNS, PROMPT_VERSION, render_prompt
 from qbench_portrait_lib.run.client import (
     AuthenticationFailed,
     ChatClient,
@@ -50,7 +50,8 @@ from qbench_portrait_lib.run.predictions import (
 
 logger = logging.getLogger(__name__)
 
-_QUESTION_COLUMNS = ["id", "image_id", "question", "question_type", "options"]
+#: What the runner reads of a row besides the image: the ids, and what the prompt shows.
+_QUESTION_COLUMNS = ["id", "image_id", *PROMPT_COLUMNS]
 
 
 class RunnerError(ValueError):

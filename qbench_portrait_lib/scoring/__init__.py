@@ -3,6 +3,8 @@
 ``score_predictions`` turns raw responses into the benchmark's scores; ``compare_predictions``
 compares two systems; ``extract_answer`` reads the options a response commits to; a
 ``JudgeFn`` scores ``OpenEndedItem``s for the open-ended questions.
+
+May import: the contract only (and numpy); never datasets, evaluate, the data core or an edge.
 """
 
 from qbench_portrait_lib.scoring.api import score_predictions

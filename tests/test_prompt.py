@@ -6,6 +6,8 @@ and bump ``PROMPT_VERSION``.
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from qbench_portrait_lib.contract.prompt import PROMPT_VERSION, render_prompt
@@ -54,8 +56,23 @@ SNAPSHOTS = {
 }
 
 
-def test_prompt_version_is_pinned() -> None:
-    assert PROMPT_VERSION == "1"
+#: The digest of every snapshot's rendered text under each prompt version ever released. A text
+#: change needs a new PROMPT_VERSION (and its digest here); a version bump needs a text change.
+RELEASED_PROMPTS = {"1": "875f680e074825ea"}
+
+
+def _rendered_digest() -> str:
+    text = "\n\x00\n".join(render_prompt(SNAPSHOTS[name][0]) for name in sorted(SNAPSHOTS))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def test_the_prompt_version_moves_with_the_text() -> None:
+    digest = _rendered_digest()
+    assert RELEASED_PROMPTS.get(PROMPT_VERSION) == digest, (
+        f"the rendered prompt (digest {digest}) is not the one released as version {PROMPT_VERSION!r}: "
+        "bump PROMPT_VERSION and record the new digest in RELEASED_PROMPTS"
+    )
+    assert list(RELEASED_PROMPTS.values()).count(digest) == 1, "two versions with the same text"
 
 
 @pytest.mark.parametrize("name", sorted(SNAPSHOTS))

@@ -15,6 +15,7 @@ from qbench_portrait_lib.sample.portraits import Framing, Portrait, framed_photo
 from qbench_portrait_lib.sample.questions import (
     SEVERITY_OPTIONS,
     GeneratedImage,
+    Question,
     multiple_choice,
     open_ended,
     single_choice,
@@ -266,43 +267,56 @@ def cg_image(
         else distortions.add_noise(portrait.pixels, NOISE_SIGMA[noise], rng)
     )
     image = GeneratedImage(pixels, "computer_graphics")
-    add = image.questions.append
-    lights = {"left": "From the left", "right": "From the right", "front": "From the front"}
-    add(
+    image.questions.extend(_cg_framing_questions(light, head_x, antialias, noise, rng))
+    image.questions.extend(_cg_anatomy_questions(eye_count, eye_size_ratio, rng))
+    image.questions.append(_cg_lighting_description(light, head_x))
+    return image
+
+
+_LIGHTS = {"left": "From the left", "right": "From the right", "front": "From the front"}
+_EYE_COUNTS = {1: "One", 2: "Two", 3: "Three"}
+_EYE_ERRORS = {"extra": "An extra eye", "mismatch": "Eyes of different sizes", "single": "Only a single eye"}
+_EYE_ERROR_TEXTS = {
+    "extra": "a third eye sits on the forehead",
+    "single": "the face has only a single, central eye",
+    "mismatch": "the right eye is clearly larger than the left",
+}
+
+
+def _head_place(head_x: float) -> str:
+    if abs(head_x - 0.5) < 0.05:
+        return "Centred"
+    return "Towards the left" if head_x < 0.5 else "Towards the right"
+
+
+def _cg_framing_questions(
+    light: str, head_x: float, antialias: bool, noise: str, rng: np.random.Generator
+) -> list[Question]:
+    """Lighting, framing, aliasing and render-noise questions of a CG head (``rng`` drawn in order)."""
+    return [
         single_choice(
             "From which side does the light fall on the face?",
-            list(lights.values()),
-            lights[light],
+            list(_LIGHTS.values()),
+            _LIGHTS[light],
             dimension="aesthetic",
             attribute="lighting",
             rng=rng,
             region="face",
-        )
-    )
-    place = (
-        "Centred"
-        if abs(head_x - 0.5) < 0.05
-        else ("Towards the left" if head_x < 0.5 else "Towards the right")
-    )
-    add(
+        ),
         single_choice(
             "Where is the head placed in the frame?",
             ["Centred", "Towards the left", "Towards the right"],
-            place,
+            _head_place(head_x),
             dimension="aesthetic",
             attribute="composition",
             rng=rng,
-        )
-    )
-    add(
+        ),
         true_false(
             "The outlines of the shapes are smooth, without jagged staircase edges.",
             antialias,
             dimension="technical",
             attribute="aliasing",
-        )
-    )
-    add(
+        ),
         single_choice(
             "How severe is the noise in this render?",
             SEVERITY_OPTIONS,
@@ -310,32 +324,27 @@ def cg_image(
             dimension="technical",
             attribute="noise",
             rng=rng,
-        )
-    )
-    counts = {1: "One", 2: "Two", 3: "Three"}
-    add(
+        ),
+    ]
+
+
+def _cg_anatomy_questions(eye_count: int, eye_size_ratio: float, rng: np.random.Generator) -> list[Question]:
+    """Anatomy questions of a CG head with known eye errors (``rng`` drawn in order)."""
+    questions = [
         single_choice(
             "How many eyes does the face have?",
-            list(counts.values()),
-            counts[eye_count],
+            list(_EYE_COUNTS.values()),
+            _EYE_COUNTS[eye_count],
             dimension="aigc",
             attribute="anatomy",
             rng=rng,
             region="eyes",
         )
-    )
-    errors = {"extra": "An extra eye", "mismatch": "Eyes of different sizes", "single": "Only a single eye"}
-    present = [
-        key
-        for key, flag in (
-            ("extra", eye_count == 3),
-            ("single", eye_count == 1),
-            ("mismatch", eye_size_ratio != 1.0),
-        )
-        if flag
     ]
+    flags = (("extra", eye_count == 3), ("single", eye_count == 1), ("mismatch", eye_size_ratio != 1.0))
+    present = [key for key, flag in flags if flag]
     if eye_count == 2:
-        add(
+        questions.append(
             true_false(
                 "Both eyes are the same size.",
                 eye_size_ratio == 1.0,
@@ -344,23 +353,18 @@ def cg_image(
                 region="eyes",
             )
         )
-    add(
+    questions.append(
         multiple_choice(
             "Which anatomical errors does this rendered face show? Select all that apply.",
-            [*errors.values(), NONE_OF_THESE],
-            [errors[key] for key in present] or [NONE_OF_THESE],
+            [*_EYE_ERRORS.values(), NONE_OF_THESE],
+            [_EYE_ERRORS[key] for key in present] or [NONE_OF_THESE],
             dimension="aigc",
             attribute="anatomy",
             rng=rng,
         )
     )
-    anatomy = {
-        "extra": "a third eye sits on the forehead",
-        "single": "the face has only a single, central eye",
-        "mismatch": "the right eye is clearly larger than the left",
-    }
-    described = "; ".join(anatomy[key] for key in present)
-    add(
+    described = "; ".join(_EYE_ERROR_TEXTS[key] for key in present)
+    questions.append(
         open_ended(
             "Describe any anatomical errors in this rendered face.",
             (described[0].upper() + described[1:] + ".")
@@ -370,15 +374,16 @@ def cg_image(
             attribute="anatomy",
         )
     )
+    return questions
+
+
+def _cg_lighting_description(light: str, head_x: float) -> Question:
     lit = (
         "evenly from the front" if light == "front" else f"from the {light}, leaving the other side in shadow"
     )
-    add(
-        open_ended(
-            "Describe the lighting and framing of this render.",
-            f"The head is {place.lower()} in the frame and lit {lit}.",
-            dimension="aesthetic",
-            attribute="lighting",
-        )
+    return open_ended(
+        "Describe the lighting and framing of this render.",
+        f"The head is {_head_place(head_x).lower()} in the frame and lit {lit}.",
+        dimension="aesthetic",
+        attribute="lighting",
     )
-    return image

@@ -17,6 +17,7 @@ from qbench_portrait_lib.sample import distortions
 from qbench_portrait_lib.sample.portraits import Box, Portrait
 from qbench_portrait_lib.sample.questions import (
     GeneratedImage,
+    Question,
     multiple_choice,
     open_ended,
     single_choice,
@@ -76,95 +77,107 @@ def aigc_image(portrait: Portrait, artefacts: Sequence[Artefact], rng: np.random
     kinds = [kind for kind, _, _ in artefacts]
     if not artefacts or len(set(kinds)) != len(kinds) or not set(kinds) <= set(ARTEFACT_KINDS):
         raise ValueError(f"artefacts must be 1-3 distinct kinds among {ARTEFACT_KINDS}, got {kinds}")
-    pixels, size = portrait.pixels, portrait.size
-    warp_region, warp_strength = "", "none"
-    for kind, region, strength in artefacts:
-        if kind == "warping":
-            box = square_around(portrait.regions[region], size)
-            pixels = distortions.swirl_warp(pixels, box, SWIRL_STRENGTH[strength])
-            warp_region, warp_strength = region, strength
-        elif kind == "duplication":
-            pixels = _duplicate_eye(portrait, pixels)
-        else:
-            radius = max(2, round(3 * size / 320))
-            pixels = distortions.smear_texture(
-                pixels, portrait.regions["face"], radius, portrait.regions["eyes"]
-            )
+    pixels = portrait.pixels
+    for artefact in artefacts:
+        pixels = _apply_artefact(portrait, pixels, artefact)
+    warps = [(region, strength) for kind, region, strength in artefacts if kind == "warping"]
     image = GeneratedImage(pixels, "ai_generated")
-    add = image.questions.append
-    common = {"dimension": "aigc"}
-    if len(artefacts) == 1:
-        options = [*LABELS.values(), NO_ARTEFACT]
-        add(
+    image.questions.extend(_which_artefact_questions(kinds, rng))
+    if warps:
+        image.questions.extend(_warping_questions(*warps[0], rng))
+    image.questions.extend(_presence_questions(kinds))
+    reference = "; ".join(_describe(artefact) for artefact in artefacts)
+    image.questions.append(
+        open_ended(
+            "Describe any AI-generation artefacts in this portrait.",
+            reference[0].upper() + reference[1:] + ".",
+            attribute=kinds[0],
+            dimension="aigc",
+        )
+    )
+    return image
+
+
+def _apply_artefact(portrait: Portrait, pixels: np.ndarray, artefact: Artefact) -> np.ndarray:
+    kind, region, strength = artefact
+    if kind == "warping":
+        box = square_around(portrait.regions[region], portrait.size)
+        return distortions.swirl_warp(pixels, box, SWIRL_STRENGTH[strength])
+    if kind == "duplication":
+        return _duplicate_eye(portrait, pixels)
+    radius = max(2, round(3 * portrait.size / 320))
+    return distortions.smear_texture(pixels, portrait.regions["face"], radius, portrait.regions["eyes"])
+
+
+def _which_artefact_questions(kinds: list[str], rng: np.random.Generator) -> list[Question]:
+    """Which artefact (single choice, when there is one) and which artefacts (multiple choice)."""
+    questions = []
+    if len(kinds) == 1:
+        questions.append(
             single_choice(
                 "Which AI-generation artefact is most visible in this portrait?",
-                options,
+                [*LABELS.values(), NO_ARTEFACT],
                 LABELS[kinds[0]],
                 attribute=kinds[0],
                 rng=rng,
-                **common,
+                dimension="aigc",
             )
         )
-    add(
+    questions.append(
         multiple_choice(
             "Which of these AI-generation artefacts are present? Select all that apply.",
             [*LABELS.values(), NONE_OF_THESE],
             [LABELS[k] for k in kinds],
             attribute=kinds[0],
             rng=rng,
-            **common,
+            dimension="aigc",
         )
     )
-    if warp_region:
-        where = {"eyes": "The eyes", "mouth": "The mouth", "background": "The background", "hair": "The hair"}
-        add(
-            single_choice(
-                "Where is the geometry of the portrait warped?",
-                list(where.values()),
-                where[warp_region],
-                attribute="warping",
-                rng=rng,
-                region=warp_region,
-                **common,
-            )
-        )
-        add(
-            single_choice(
-                f"How strong is the warping of the {warp_region}?",
-                ["None", "Slight", "Strong"],
-                warp_strength.capitalize(),
-                attribute="warping",
-                rng=rng,
-                region=warp_region,
-                **common,
-            )
-        )
-    add(
+    return questions
+
+
+_WARP_PLACES = {"eyes": "The eyes", "mouth": "The mouth", "background": "The background", "hair": "The hair"}
+
+
+def _warping_questions(region: str, strength: str, rng: np.random.Generator) -> list[Question]:
+    """Where the geometry is warped and how strongly."""
+    return [
+        single_choice(
+            "Where is the geometry of the portrait warped?",
+            list(_WARP_PLACES.values()),
+            _WARP_PLACES[region],
+            attribute="warping",
+            rng=rng,
+            region=region,
+            dimension="aigc",
+        ),
+        single_choice(
+            f"How strong is the warping of the {region}?",
+            ["None", "Slight", "Strong"],
+            strength.capitalize(),
+            attribute="warping",
+            rng=rng,
+            region=region,
+            dimension="aigc",
+        ),
+    ]
+
+
+def _presence_questions(kinds: list[str]) -> list[Question]:
+    """True/false statements about a duplicated eye and the skin's texture."""
+    return [
         true_false(
             "An extra eye appears on the forehead.",
             "duplication" in kinds,
             attribute="duplication",
             region="forehead",
-            **common,
-        )
-    )
-    add(
+            dimension="aigc",
+        ),
         true_false(
             "The skin of the face has a natural texture.",
             "skin_texture" not in kinds,
             attribute="skin_texture",
             region="face",
-            **common,
-        )
-    )
-    sentences = [_describe(artefact) for artefact in artefacts]
-    reference = "; ".join(sentences)
-    add(
-        open_ended(
-            "Describe any AI-generation artefacts in this portrait.",
-            reference[0].upper() + reference[1:] + ".",
-            attribute=kinds[0],
-            **common,
-        )
-    )
-    return image
+            dimension="aigc",
+        ),
+    ]

@@ -220,46 +220,85 @@ def render_cg_portrait(
             hair_rgb=hair_rgb,
             skin_rgb=skin_rgb,
         )
-        resample = Image.Resampling.LANCZOS if antialias else Image.Resampling.NEAREST
-        pixels = np.asarray(Image.fromarray(small.pixels).resize((size, size), resample))
-        factor = size / MAX_CG_RENDER_SIZE
-        regions = {name: tuple(round(v * factor) for v in box) for name, box in small.regions.items()}
-        return Portrait(small.name, pixels, regions)  # type: ignore[arg-type]
+        return _enlarged(small, size, antialias)
     scale = 3 if antialias else 1  # 3x3 supersampling
     n = size * scale
     coords = np.arange(n, dtype=np.float32) / n
     ys, xs = coords[:, None], coords[None, :]  # broadcast to (n, n) only where needed
     canvas = np.empty((n, n, 3), np.float32)
     canvas[:] = np.array([150, 170, 190], np.float32) * (0.75 + 0.25 * (1 - ys))[..., None]
-    cx, cy, rx, ry = head_x, 0.48, 0.2, 0.27
-    # shoulders
+    inside = _paint_head(canvas, xs, ys, head_x, light, hair_rgb, skin_rgb)
+    _paint_face(canvas, xs, ys, head_x, eye_count, eye_size_ratio, inside)
+    image = Image.fromarray(np.clip(canvas + 0.5, 0, 255).astype(np.uint8))
+    if scale > 1:
+        image = image.resize((size, size), Image.Resampling.BOX)
+    return Portrait("cg_portrait", np.asarray(image), _cg_regions(head_x, eye_count, size))
+
+
+# The CG head's geometry, as fractions of the side: centre and radii of the head ellipse, eyes.
+_HEAD_Y, _HEAD_RX, _HEAD_RY = 0.48, 0.2, 0.27
+_EYE_Y, _EYE_R = _HEAD_Y - 0.03, 0.035
+_LIGHT_VECTORS = {"left": (-0.8, -0.2, 0.55), "right": (0.8, -0.2, 0.55), "front": (0.0, -0.2, 0.98)}
+
+
+def _enlarged(small: Portrait, size: int, antialias: bool) -> Portrait:
+    resample = Image.Resampling.LANCZOS if antialias else Image.Resampling.NEAREST
+    pixels = np.asarray(Image.fromarray(small.pixels).resize((size, size), resample))
+    factor = size / MAX_CG_RENDER_SIZE
+    regions = {name: tuple(round(v * factor) for v in box) for name, box in small.regions.items()}
+    return Portrait(small.name, pixels, regions)  # type: ignore[arg-type]
+
+
+def _paint_head(
+    canvas: np.ndarray,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    cx: float,
+    light: str,
+    hair_rgb: tuple[int, int, int],
+    skin_rgb: tuple[int, int, int],
+) -> np.ndarray:
+    """Shoulders, a Lambert-shaded head lit from ``light`` and hair; returns the head's mask."""
+    cy, rx, ry = _HEAD_Y, _HEAD_RX, _HEAD_RY
     shoulders = ((xs - cx) / 0.42) ** 2 + ((ys - 1.05) / 0.3) ** 2 <= 1
     canvas[shoulders] = (60, 80, 120)
-    # head with Lambert shading from the light direction
     u, v = (xs - cx) / rx, (ys - cy) / ry
     inside = u**2 + v**2 <= 1
     normal_z = np.sqrt(np.clip(1 - u**2 - v**2, 0, 1))
-    light_vec = {"left": (-0.8, -0.2, 0.55), "right": (0.8, -0.2, 0.55), "front": (0.0, -0.2, 0.98)}[light]
+    light_vec = _LIGHT_VECTORS[light]
     lambert = np.clip(u * light_vec[0] + v * light_vec[1] + normal_z * light_vec[2], 0, 1)
     shade = 0.25 + 0.85 * lambert
     canvas[inside] = np.array(skin_rgb, np.float32) * shade[inside][:, None]
     hair = (u**2 + ((ys - (cy - 0.05)) / ry) ** 2 <= 1.1) & (ys < cy - 0.12)
     canvas[hair] = np.array(hair_rgb, np.float32) * (0.6 + 0.4 * shade[hair])[..., None]
-    eye_y, eye_r = cy - 0.03, 0.035
-    eye_centres = [(cx - 0.08, eye_y, eye_r), (cx + 0.08, eye_y, eye_r * eye_size_ratio)]
+    return inside
+
+
+def _paint_face(
+    canvas: np.ndarray,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    cx: float,
+    eye_count: int,
+    eye_size_ratio: float,
+    inside: np.ndarray,
+) -> None:
+    """Eyes (one, two or a third on the forehead; the right one scaled) and the mouth."""
+    eye_centres = [(cx - 0.08, _EYE_Y, _EYE_R), (cx + 0.08, _EYE_Y, _EYE_R * eye_size_ratio)]
     if eye_count == 1:
-        eye_centres = [(cx, eye_y, eye_r)]
+        eye_centres = [(cx, _EYE_Y, _EYE_R)]
     elif eye_count == 3:
-        eye_centres.append((cx, eye_y - 0.085, eye_r))
+        eye_centres.append((cx, _EYE_Y - 0.085, _EYE_R))
     for ex, ey, er in eye_centres:
         white = ((xs - ex) / er) ** 2 + ((ys - ey) / (er * 0.65)) ** 2 <= 1
         canvas[white] = (245, 245, 240)
         canvas[(xs - ex) ** 2 + (ys - ey) ** 2 <= (er * 0.45) ** 2] = (40, 60, 90)
-    mouth = (((xs - cx) / 0.07) ** 2 + ((ys - (cy + 0.14)) / 0.018) ** 2 <= 1) & inside
+    mouth = (((xs - cx) / 0.07) ** 2 + ((ys - (_HEAD_Y + 0.14)) / 0.018) ** 2 <= 1) & inside
     canvas[mouth] = (170, 60, 70)
-    image = Image.fromarray(np.clip(canvas + 0.5, 0, 255).astype(np.uint8))
-    if scale > 1:
-        image = image.resize((size, size), Image.Resampling.BOX)
+
+
+def _cg_regions(cx: float, eye_count: int, size: int) -> dict[str, Box]:
+    cy, rx, ry, eye_y = _HEAD_Y, _HEAD_RX, _HEAD_RY, _EYE_Y
     boxes: dict[str, FractionBox] = {
         "face": (cx - rx, cy - ry, cx + rx, cy + ry),
         "eyes": (cx - 0.13, eye_y - 0.13 if eye_count == 3 else eye_y - 0.04, cx + 0.13, eye_y + 0.04),
@@ -267,5 +306,4 @@ def render_cg_portrait(
         "hair": (cx - rx, cy - ry - 0.05, cx + rx, cy - 0.12),
         "background": (0.0, 0.0, max(cx - rx - 0.02, 0.05), 0.5),
     }
-    regions = {name: scale_box(tuple(np.clip(box, 0, 1)), size, size) for name, box in boxes.items()}
-    return Portrait("cg_portrait", np.asarray(image), regions)
+    return {name: scale_box(tuple(np.clip(box, 0, 1)), size, size) for name, box in boxes.items()}

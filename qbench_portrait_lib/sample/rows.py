@@ -52,6 +52,18 @@ def _base(i: int) -> str:
 
 
 def _plan() -> list[Recipe]:
+    """Every recipe of the sample, in image order."""
+    return [
+        *_photo_recipes(),
+        *_technical_recipes(),
+        *_aigc_recipes(),
+        *_artistic_recipes(),
+        *_cg_recipes(),
+    ]
+
+
+def _photo_recipes() -> list[Recipe]:
+    """Clean photos, framings, tilts and side light."""
     plan: list[Recipe] = [("clean", {"base": base}) for base in _BASES]
     for photo, framing, mirrored in [
         ("astronaut", "centred", False),
@@ -69,6 +81,12 @@ def _plan() -> list[Recipe]:
     ):
         plan.append(("tilt", {"photo": photo, "amount": amount}))
         plan.append(("side_light", {"base": _base(i), "direction": ("left", "right")[i % 2]}))
+    return plan
+
+
+def _technical_recipes() -> list[Recipe]:
+    """Graded, exposure, colour-cast, double and regional distortions (bases taken in turn)."""
+    plan: list[Recipe] = []
     i = 0
     for attribute in ("blur", "noise", "jpeg", "resolution"):
         for severity in ("slight", "moderate", "severe"):
@@ -97,6 +115,10 @@ def _plan() -> list[Recipe]:
                 ("technical", {"base": _base(i), "attribute": attribute, "level": level, "scope": scope})
             )
             i += 1
+    return plan
+
+
+def _aigc_recipes() -> list[Recipe]:
     aigc_sets = [
         [("warping", "eyes", "slight")],
         [("warping", "eyes", "strong")],
@@ -111,12 +133,21 @@ def _plan() -> list[Recipe]:
         [("skin_texture", "", "")],
         [("warping", "background", "slight"), ("duplication", "", "")],
     ]
-    for j, artefacts in enumerate(aigc_sets):
-        plan.append(("aigc", {"base": _base(j), "artefacts": artefacts}))
-    for j, (style, scope) in enumerate(
+    return [("aigc", {"base": _base(j), "artefacts": artefacts}) for j, artefacts in enumerate(aigc_sets)]
+
+
+def _artistic_recipes() -> list[Recipe]:
+    pairs = [
         (style, scope) for style in ("posterize", "ink", "painterly") for scope in ("global", "background")
-    ):
-        plan.append(("artistic", {"base": _base(j), "style": style, "scope": scope}))
+    ]
+    return [
+        ("artistic", {"base": _base(j), "style": style, "scope": scope})
+        for j, (style, scope) in enumerate(pairs)
+    ]
+
+
+def _cg_recipes() -> list[Recipe]:
+    plan: list[Recipe] = []
     for light, head_x, eye_count, ratio, antialias, noise in [
         ("front", 0.5, 2, 1.0, True, "none"),
         ("left", 0.5, 3, 1.0, True, "none"),

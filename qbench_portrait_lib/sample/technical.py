@@ -199,45 +199,49 @@ def technical_image(
     if secondary is not None:
         pixels = apply_distortion(pixels, *secondary, rng)
         present.append(secondary)
-    noun = NOUNS[attribute]
     image = GeneratedImage(pixels, "synthetic_distortion")
-    add = image.questions.append
     if scope == "global":
-        add(_level_question(attribute, level, rng))
-        if rng.random() < 0.5:
-            add(
-                true_false(
-                    f"This image shows {PRESENT_PHRASES[attribute]}.",
-                    True,
-                    dimension="technical",
-                    attribute=attribute,
-                )
-            )
-        else:
-            add(
-                true_false(
-                    f"This image is free of {ABSENT_PHRASES[attribute]}.",
-                    False,
-                    dimension="technical",
-                    attribute=attribute,
-                )
-            )
-        add(_problems_question(present, rng))
-        extra = f" It also {_phrase(*secondary)}." if secondary else ""
-        add(
-            open_ended(
-                "Describe the main technical quality problems of this image.",
-                f"The whole image {_phrase(attribute, level)}.{extra}",
-                dimension="technical",
-                attribute=attribute,
-            )
+        image.questions.extend(_global_questions(attribute, level, present, secondary, rng))
+    else:
+        image.questions.extend(_regional_questions(attribute, level, scope, rng))
+    return image
+
+
+def _global_questions(
+    attribute: str,
+    level: str,
+    present: list[tuple[str, str]],
+    secondary: tuple[str, str] | None,
+    rng: np.random.Generator,
+) -> list[Question]:
+    """Questions about a distortion over the whole image (drawing from ``rng`` in a fixed order)."""
+    questions = [_level_question(attribute, level, rng)]
+    if rng.random() < 0.5:
+        statement, truth = f"This image shows {PRESENT_PHRASES[attribute]}.", True
+    else:
+        statement, truth = f"This image is free of {ABSENT_PHRASES[attribute]}.", False
+    questions.append(true_false(statement, truth, dimension="technical", attribute=attribute))
+    questions.append(_problems_question(present, rng))
+    extra = f" It also {_phrase(*secondary)}." if secondary else ""
+    questions.append(
+        open_ended(
+            "Describe the main technical quality problems of this image.",
+            f"The whole image {_phrase(attribute, level)}.{extra}",
+            dimension="technical",
+            attribute=attribute,
         )
-        return image
+    )
+    return questions
+
+
+def _regional_questions(attribute: str, level: str, scope: str, rng: np.random.Generator) -> list[Question]:
+    """Questions about a distortion confined to the region ``scope`` (``rng`` drawn in a fixed order)."""
+    noun = NOUNS[attribute]
     other = "background" if scope in ("face", "eyes") else "face"
-    add(_level_question(attribute, level, rng, region=scope))
-    add(_level_question(attribute, "none", rng, region=other))
+    questions = [_level_question(attribute, level, rng, region=scope)]
+    questions.append(_level_question(attribute, "none", rng, region=other))
     where = {f"Only the {scope}", f"Only the {other}", "The whole image", "No part of the image"}
-    add(
+    questions.append(
         single_choice(
             f"Which part of the portrait is affected by {noun}?",
             sorted(where),
@@ -249,7 +253,7 @@ def technical_image(
         )
     )
     named = scope if rng.random() < 0.5 else other
-    add(
+    questions.append(
         true_false(
             f"The {named} {_be(named)} affected by {noun}.",
             named == scope,
@@ -260,7 +264,7 @@ def technical_image(
     )
     if scope != "eyes":
         regions = ["Face", "Eyes"] if scope == "face" else ["Background"]
-        add(
+        questions.append(
             multiple_choice(
                 f"Which regions show {noun}? Select all that apply.",
                 ["Face", "Eyes", "Background"],
@@ -271,7 +275,7 @@ def technical_image(
                 region=scope,
             )
         )
-    add(
+    questions.append(
         open_ended(
             f"Compare the technical quality of the {scope} with the rest of the image.",
             f"The {scope} {_phrase(attribute, level, plural=scope == 'eyes')}, while the rest of the image "
@@ -281,7 +285,7 @@ def technical_image(
             region=scope,
         )
     )
-    return image
+    return questions
 
 
 def clean_image(portrait: Portrait, rng: np.random.Generator) -> GeneratedImage:

@@ -11,6 +11,7 @@ import logging
 
 import click
 
+from qbench_portrait_lib.cli import annotate as cli_annotate
 from qbench_portrait_lib.cli import data as cli_data
 from qbench_portrait_lib.cli import predict as cli_predict
 from qbench_portrait_lib.cli import results as cli_results
@@ -26,7 +27,7 @@ def cli(verbose: bool) -> None:
     )
 
 
-for _module in (cli_data, cli_predict, cli_results):
+for _module in (cli_data, cli_predict, cli_results, cli_annotate):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

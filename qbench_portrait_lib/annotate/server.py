@@ -204,13 +204,26 @@ def build_app(answers: AnswerFile, hosts: list[str]) -> web.Application:
     return app
 
 
-def bind(host: str, port: int, *, allow_remote: bool = False) -> socket.socket:
-    """A listening socket on ``host:port`` (port 0: any free port); non-loopback needs ``allow_remote``."""
+def check_host(host: str, *, allow_remote: bool = False) -> str:
+    """``host`` if it is a loopback address or ``allow_remote`` says another is meant.
+
+    >>> check_host("0.0.0.0")
+    Traceback (most recent call last):
+    ...
+    ValueError: refusing to serve the annotation page on '0.0.0.0': it would expose the dataset and \
+the answer file to the network; use 127.0.0.1, or pass --allow-remote if you really mean it
+    """
     if not is_loopback(host) and not allow_remote:
         raise ValueError(
             f"refusing to serve the annotation page on {host!r}: it would expose the dataset and the "
             f"answer file to the network; use 127.0.0.1, or pass --allow-remote if you really mean it"
         )
+    return host
+
+
+def bind(host: str, port: int, *, allow_remote: bool = False) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: any free port); non-loopback needs ``allow_remote``."""
+    check_host(host, allow_remote=allow_remote)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from qbench_portrait_lib.annotate.answer_file import AnswerFile, check_annotator
 from qbench_portrait_lib.annotate.queue import QuestionQueue
-from qbench_portrait_lib.annotate.server import bind, serve
+from qbench_portrait_lib.annotate.server import bind, check_host, serve
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ def open_session(
     """Load ``dataset`` ('sample', a folder or a Hub id), read ``out`` if it exists, bind the socket."""
     from qbench_portrait_lib.data.loading import load_benchmark
 
+    check_host(host, allow_remote=allow_remote)
     check_annotator(annotator)
     queue = QuestionQueue.from_dataset(load_benchmark(dataset), order=order, seed=seed)
     answers = AnswerFile(out, annotator, queue)

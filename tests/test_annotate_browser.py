@@ -19,7 +19,10 @@ from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
+from qbench_portrait_lib.annotate.answer_file import AnswerFile
+from qbench_portrait_lib.annotate.queue import QuestionQueue
 from qbench_portrait_lib.cli import cli
 from qbench_portrait_lib.jobs.score import load_references, score_predictions_file
 from qbench_portrait_lib.run.predictions import read_predictions
@@ -51,6 +54,20 @@ def kind(driver: webdriver.Chrome) -> str:
 
 def click_choice(driver: webdriver.Chrome, position: int) -> None:
     driver.find_elements(By.CSS_SELECTOR, "#choices label")[position].click()
+
+
+def check_zoom(driver: webdriver.Chrome) -> None:
+    """The portrait fills the viewer; a click shows it at 100 %, another fits it again."""
+    portrait = driver.find_element(By.ID, "portrait")
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return arguments[0].complete;", portrait))
+    size = "return [arguments[0].naturalWidth, arguments[0].width];"
+    natural, fitted = driver.execute_script(size, portrait)
+    assert natural == 320 and fitted > natural  # the sample's 320 px portraits, fitted to 1400x900
+    driver.find_element(By.ID, "viewer").click()
+    assert driver.execute_script(size, portrait) == [320, 320]
+    assert "100 %" in driver.find_element(By.ID, "zoom").text
+    driver.find_element(By.ID, "viewer").click()
+    assert driver.execute_script(size, portrait)[1] == fitted
 
 
 def answer_with_keyboard(driver: webdriver.Chrome) -> str:
@@ -121,6 +138,7 @@ def test_an_annotator_answers_goes_back_reloads_and_resumes(driver: webdriver.Ch
         assert first == "sample-000-q0"
         assert driver.find_element(By.ID, "who").text == "human:ann1"
         assert driver.find_element(By.ID, "count").text == "0 / 437 answered"
+        check_zoom(driver)
         answer(driver, 6, expected, use_mouse=False)
         check_lines(out, expected)
 
@@ -185,6 +203,42 @@ def test_an_annotator_answers_goes_back_reloads_and_resumes(driver: webdriver.Ch
     assert result.exit_code == 0, result.output
     assert "human:ann1 on sample" in result.output
     assert "427 questions without a prediction" in result.output
+    check_compare_pools_the_humans(out, expected, tmp_path)
+
+
+def check_compare_pools_the_humans(ann1: Path, expected: dict[str, str], tmp_path: Path) -> None:
+    """``compare`` ranks the page's file, a second annotator's and a model's, plus the pooled row."""
+    queue = QuestionQueue.from_rows(load_references("sample").rows)
+    ann2 = AnswerFile(tmp_path / "human" / "ann2.jsonl", "ann2", queue)
+    for question_id, response in expected.items():
+        question = queue[queue.position(question_id)]
+        if question.question_type == "open_ended":
+            payload: dict = {"text": response}
+        elif question.question_type == "single_choice":
+            payload = {"choice": ["D"]}  # disagrees with ann1 on every single-choice question
+        else:
+            payload = {"choice": response.split(", ")}
+        ann2.answer(queue.position(question_id), {**payload, "latency_s": 1.0})
+    model = tmp_path / "model.jsonl"
+    model.write_text(
+        "".join(json.dumps({"id": q.id, "response": "A", "model": "model-x"}) + "\n" for q in queue)
+    )
+    report = tmp_path / "leaderboard"
+    args = ["compare", str(model), str(ann1), str(ann2.path), "--dataset", "sample", "--report", str(report)]
+    result = CliRunner().invoke(
+        cli, [*args, "--no-charts", "--bootstrap-samples", "100"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("model-x", "human:ann1", "human:ann2", "human (n=2)"):
+        assert f" {name} " in result.output, name
+    assert "agreement of the human annotators" in result.output
+    results = json.loads((report / "results.json").read_text())
+    pooled = next(model for model in results["models"] if model["name"] == "human (n=2)")
+    assert pooled["metadata"]["annotators"] == ["human:ann1", "human:ann2"]
+    agreement = results["human_agreement"]
+    assert agreement["single_choice"]["percent_agreement"] == 0.0  # they never agreed there
+    assert agreement["true_false"]["percent_agreement"] == 1.0
+    assert "## Human annotators: agreement" in (report / "report.md").read_text()
 
 
 MARKUP_QUESTION = '<script>window.pwned = 1</script><b id="injected">Is</b> the face <i>sharp</i>?'

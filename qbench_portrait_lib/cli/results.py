@@ -183,6 +183,11 @@ def _leaderboard_text(leaderboard: Any) -> str:
 @_charts_option
 @_bootstrap_option
 @_seed_option
+@click.option(
+    "--no-pool",
+    is_flag=True,
+    help="Do not add the pooled 'human (n=K)' row and agreement when two or more files are human:NAME.",
+)
 def compare_command(
     predictions: tuple[Path, ...],
     dataset: str,
@@ -190,12 +195,16 @@ def compare_command(
     no_charts: bool,
     bootstrap_samples: int,
     seed: int,
+    no_pool: bool,
 ) -> None:
     """Rank several models' predictions on the same questions (the paper's main table).
 
     Each model is compared with the best by a paired bootstrap and McNemar's test.
-    Open-ended answers are scored by the offline proxy.
+    Open-ended answers are scored by the offline proxy. Files written by `annotate`
+    (model human:NAME) keep their own rows; two or more are also pooled into one
+    "human (n=K)" row, with their agreement (Krippendorff's alpha) per question type.
     """
+    from qbench_portrait_lib.jobs.human import pool_human_runs
     from qbench_portrait_lib.jobs.score import load_references, score_predictions_file
     from qbench_portrait_lib.report.leaderboard import build_leaderboard
     from qbench_portrait_lib.report.writer import write_comparison_report
@@ -209,13 +218,25 @@ def compare_command(
             score_predictions_file(path, references, bootstrap_samples=bootstrap_samples, seed=seed)
             for path in predictions
         ]
-        leaderboard = build_leaderboard(runs, bootstrap_samples=bootstrap_samples, seed=seed)
+        agreement: dict[str, dict[str, Any]] = {}
+        pool = None if no_pool else pool_human_runs(runs, bootstrap_samples=bootstrap_samples, seed=seed)
+        if pool is not None:
+            runs.append(pool.run)
+            agreement = pool.agreement
+        leaderboard = build_leaderboard(
+            runs, bootstrap_samples=bootstrap_samples, seed=seed, agreement=agreement
+        )
         if report_dir is not None:
             write_comparison_report(report_dir, leaderboard, charts=not no_charts)
         return leaderboard
 
     leaderboard = _run_cleanly(compare)
     click.echo(_leaderboard_text(leaderboard))
+    if leaderboard.agreement:
+        from qbench_portrait_lib.report.leaderboard import agreement_rows
+
+        click.echo("\nagreement of the human annotators (Krippendorff's alpha):")
+        click.echo(aligned_text(*agreement_rows(leaderboard.agreement)))
     for run in leaderboard.runs:
         if run.missing_ids or run.errored:
             click.echo(

@@ -19,7 +19,7 @@ from typing import Any
 from qbench_portrait_lib.report.markdown import closed_count, interval, markdown_table, percent
 from qbench_portrait_lib.report.scored_run import ScoredRun, ScoringInputError, package_version
 from qbench_portrait_lib.report.tables import BREAKDOWNS, GROUP_TITLES
-from qbench_portrait_lib.scoring import compare_predictions
+from qbench_portrait_lib.scoring.compare import compare_item_scores
 
 #: Leaderboard columns after "overall": every cell of every breakdown, as (group, value).
 CELL_COLUMNS: tuple[tuple[str, str], ...] = tuple(
@@ -39,6 +39,8 @@ class Leaderboard:
     runs: list[ScoredRun]
     comparisons: list[dict[str, Any]] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: Inter-annotator agreement per question type when human files were pooled (else empty).
+    agreement: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def best(self) -> ScoredRun:
@@ -61,13 +63,23 @@ def _overall(run: ScoredRun) -> float:
     return -math.inf if value is None or math.isnan(value) else float(value)
 
 
+def _item_scores(run: ScoredRun) -> list[float]:
+    return [float(detail["score"]) for detail in run.details]
+
+
 def build_leaderboard(
-    runs: Sequence[ScoredRun], *, bootstrap_samples: int = 1000, seed: int = 0
+    runs: Sequence[ScoredRun],
+    *,
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+    agreement: dict[str, dict[str, Any]] | None = None,
 ) -> Leaderboard:
     """Rank ``runs`` (scored on the same references) and compare each with the best.
 
-    ``compare_predictions(best, other)`` gives, for each other run, its difference from
-    the best (other minus best: negative when it scores lower) with a 95% interval.
+    ``compare_item_scores(best, other)`` gives, for each other run, its difference from
+    the best (other minus best: negative when it scores lower) with a 95% interval, from
+    the runs' item scores (a pooled human row has scores but no single response).
+    ``agreement`` (from pooling human files) is carried into the report.
     """
     if len(runs) < 2:
         raise ScoringInputError(f"a comparison needs at least two prediction files, got {len(runs)}")
@@ -86,8 +98,8 @@ def build_leaderboard(
     rows = list(best.references.rows)
     comparisons = []
     for run in ranked[1:]:
-        result = compare_predictions(
-            best.responses, run.responses, rows, bootstrap_samples=bootstrap_samples, seed=seed
+        result = compare_item_scores(
+            _item_scores(best), _item_scores(run), rows, bootstrap_samples=bootstrap_samples, seed=seed
         )
         comparisons.append({"model": run.name, "best": best.name, **result})
     metadata = {
@@ -100,7 +112,9 @@ def build_leaderboard(
         "package_version": package_version(),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
-    return Leaderboard(runs=ranked, comparisons=comparisons, metadata=metadata)
+    return Leaderboard(
+        runs=ranked, comparisons=comparisons, metadata=metadata, agreement=dict(agreement or {})
+    )
 
 
 def comparison_results(leaderboard: Leaderboard) -> dict[str, Any]:
@@ -118,6 +132,7 @@ def comparison_results(leaderboard: Leaderboard) -> dict[str, Any]:
             for run in leaderboard.runs
         ],
         "comparisons": leaderboard.comparisons,
+        "human_agreement": leaderboard.agreement,
     }
 
 
@@ -181,6 +196,58 @@ def _comparison_rows(leaderboard: Leaderboard) -> list[list[str]]:
     return rows
 
 
+def agreement_rows(agreement: dict[str, dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the annotators' agreement table, one row per question type.
+
+    >>> agreement_rows({"true_false": {"alpha": 0.5333, "level": "nominal", "percent_agreement": 0.75,
+    ...                 "questions": 4, "annotators": 2, "note": ""}})[1]
+    [['true_false', '0.533', 'nominal', '75.0', '4', '2', '']]
+    """
+    header = [
+        "question type",
+        "Krippendorff's alpha",
+        "level",
+        "pair agreement %",
+        "questions",
+        "annotators",
+        "note",
+    ]
+    rows = []
+    for qtype, row in agreement.items():
+        alpha = row["alpha"]
+        rows.append(
+            [
+                qtype,
+                "-" if math.isnan(alpha) else f"{alpha:.3f}",
+                row["level"],
+                percent(row["percent_agreement"]),
+                str(row["questions"]),
+                str(row["annotators"]),
+                row["note"],
+            ]
+        )
+    return header, rows
+
+
+def agreement_section(agreement: dict[str, dict[str, Any]]) -> list[str]:
+    """The report's "Human annotators" section (nothing when no human files were pooled)."""
+    if not agreement:
+        return []
+    header, rows = agreement_rows(agreement)
+    return [
+        "## Human annotators: agreement",
+        "",
+        'The row "human (n=K)" pools the K annotators\' files: per question, the answer most of them '
+        "gave (a tie scores the mean of the tied answers) for the closed formats, the mean score for "
+        "open-ended. Krippendorff's alpha: 1 = perfect agreement, 0 = what chance would give, "
+        "below 0 = systematic disagreement; nominal on the selected options, interval on the "
+        "open-ended scores. Pair agreement = share of annotator pairs giving the same answer.",
+        "",
+        *markdown_table(header, rows),
+        "",
+    ]
+
+
 def leaderboard_markdown(leaderboard: Leaderboard, *, charts: Sequence[str] = ()) -> str:
     """The comparison's ``report.md``."""
     best = leaderboard.best.name
@@ -217,6 +284,7 @@ def leaderboard_markdown(leaderboard: Leaderboard, *, charts: Sequence[str] = ()
         ),
         "",
     ]
+    lines += agreement_section(leaderboard.agreement)
     incomplete = [run for run in leaderboard.runs if run.missing_ids or run.errored]
     if incomplete:
         lines += ["## Incomplete runs", ""]

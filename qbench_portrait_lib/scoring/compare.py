@@ -40,8 +40,43 @@ def compare_predictions(
     records = normalize_references(references)
     items_a = score_items(check_predictions(predictions_a, records), records)
     items_b = score_items(check_predictions(predictions_b, records), records)
-    scores_a = np.array([item.score for item in items_a], dtype=np.float64)
-    scores_b = np.array([item.score for item in items_b], dtype=np.float64)
+    return compare_item_scores(
+        [item.score for item in items_a],
+        [item.score for item in items_b],
+        records,
+        bootstrap_samples=bootstrap_samples,
+        seed=seed,
+    )
+
+
+def compare_item_scores(
+    scores_a: Sequence[float],
+    scores_b: Sequence[float],
+    references: Sequence[Mapping[str, Any]],
+    *,
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+) -> dict[str, float]:
+    """:func:`compare_predictions` on item scores already computed (one per reference, in [0, 1]).
+
+    For rows that are not one system's responses, e.g. a pooled human row whose closed
+    items were decided by majority. McNemar counts an item as right when it scores 1.
+
+    >>> refs = [{"id": "q1", "image_id": "i1", "question": "Sharp?", "question_type": "true_false",
+    ...          "options": ["True", "False"], "answer": ["True"], "quality_dimension": "technical",
+    ...          "image_source": "natural", "level": "global", "attribute": "blur", "region": ""}]
+    >>> compare_item_scores([0.0], [0.5], refs, bootstrap_samples=0)["difference"]
+    0.5
+    """
+    check_options(bootstrap_samples, seed)
+    records = normalize_references(references)
+    if len(scores_a) != len(records) or len(scores_b) != len(records):
+        raise ValueError(
+            f"expected one score per reference: got {len(scores_a)} and {len(scores_b)} scores "
+            f"for {len(records)} references"
+        )
+    scores_a = np.asarray(scores_a, dtype=np.float64)
+    scores_b = np.asarray(scores_b, dtype=np.float64)
     sums, counts = cluster_totals([record.image_id for record in records], scores_b - scores_a)
     low, high = bootstrap_ratio_interval(sums, counts, samples=bootstrap_samples, seed=seed)
     closed = np.array([record.question_type != "open_ended" for record in records], dtype=bool)

@@ -58,6 +58,12 @@ def test_wheel_has_no_top_level_metric_module(wheel: Path) -> None:
     assert "qbench_portrait_lib/py.typed" in names
 
 
+def test_wheel_carries_the_annotation_page(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    for name in ("index.html", "app.js", "app.css"):
+        assert f"qbench_portrait_lib/annotate/static/{name}" in names
+
+
 def test_wheel_declares_the_console_script(wheel: Path) -> None:
     archive = zipfile.ZipFile(wheel)
     (entry_points,) = [n for n in archive.namelist() if n.endswith("entry_points.txt")]

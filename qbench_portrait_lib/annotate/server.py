@@ -99,7 +99,9 @@ def _error(status: int, message: str) -> web.Response:
 
 
 @web.middleware
-async def _guard(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
+async def _guard(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
     """Refuse foreign Host/Origin headers; add the security headers to every answer."""
     hosts = request.app[HOSTS]
     origin = request.headers.get("Origin")

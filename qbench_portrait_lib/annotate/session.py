@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from qbench_portrait_lib.annotate.answer_file import AnswerFile, check_annotator
 from qbench_portrait_lib.annotate.queue import QuestionQueue
@@ -26,7 +28,7 @@ class Session:
     answers: AnswerFile
     sock: socket.socket
 
-    def serve(self, on_ready=None) -> None:  # type: ignore[no-untyped-def]
+    def serve(self, on_ready: Callable[[str], Any] | None = None) -> None:
         """Serve the page until interrupted (``on_ready(url)`` once listening)."""
         serve(self.answers, self.sock, on_ready)
 

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qbench_portrait_lib.contract.columns import label_name, option_letter
+from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS, label_name, option_letter
 
 ORDERS: tuple[str, ...] = ("dataset", "shuffled")
 
@@ -105,8 +105,8 @@ class QuestionQueue:
     @classmethod
     def from_dataset(cls, dataset: Any, *, order: str = "dataset", seed: int = 0) -> QuestionQueue:
         """Questions of a ``datasets.Dataset`` of the contract (its images stay undecoded)."""
-        columns = ["id", "question", "question_type", "options", "quality_dimension"]
-        rows = dataset.select_columns(columns).to_list()
+        # every column but the image and the answer: the page must never receive the answer
+        rows = dataset.select_columns([name for name in REFERENCE_COLUMNS if name != "answer"]).to_list()
         from datasets import Image as ImageFeature
 
         images = dataset.select_columns(["image"]).cast_column("image", ImageFeature(decode=False))

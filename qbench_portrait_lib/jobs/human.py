@@ -19,7 +19,7 @@ from typing import Any
 
 from qbench_portrait_lib.annotate.agreement import agreement_by_type
 from qbench_portrait_lib.annotate.pooling import pool_annotators
-from qbench_portrait_lib.jobs.score import ScoredRun, package_version
+from qbench_portrait_lib.report.scored_run import ScoredRun, package_version
 
 logger = logging.getLogger(__name__)
 

@@ -24,6 +24,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from qbench_portrait_lib.annotate.answer_file import AnswerFile
 from qbench_portrait_lib.annotate.queue import QuestionQueue
 from qbench_portrait_lib.cli import cli
+from qbench_portrait_lib.contract.columns import QUESTION_TYPES
 from qbench_portrait_lib.jobs.score import load_references, score_predictions_file
 from qbench_portrait_lib.run.predictions import read_predictions
 
@@ -105,11 +106,16 @@ def answer_with_mouse(driver: webdriver.Chrome) -> str:
     return expected
 
 
+#: The formats answered so far, by way of answering ("keyboard", "mouse").
+answered_by: dict[str, set[str]] = {}
+
+
 def answer(driver: webdriver.Chrome, count: int, expected: dict[str, str], use_mouse: bool) -> None:
     """Answer ``count`` questions, alternating keyboard and mouse, recording what should be written."""
     for step in range(count):
         question_id = current_id(driver)
         mouse = use_mouse if step % 2 == 0 else not use_mouse
+        answered_by.setdefault(kind(driver), set()).add("mouse" if mouse else "keyboard")
         expected[question_id] = (answer_with_mouse if mouse else answer_with_keyboard)(driver)
         wait_for_answered(driver, len(expected))
 
@@ -131,11 +137,13 @@ def check_lines(path: Path, expected: dict[str, str]) -> list[dict]:
 def test_an_annotator_answers_goes_back_reloads_and_resumes(driver: webdriver.Chrome, tmp_path: Path) -> None:
     out = tmp_path / "human" / "ann1.jsonl"
     expected: dict[str, str] = {}
+    references = load_references("sample")
+    ids = references.ids  # --order dataset: the page follows these
     server = AnnotationServer("sample", "ann1", out)
     try:
         driver.get(server.url)
         first = current_id(driver)
-        assert first == "sample-000-q0"
+        assert first == ids[0]
         assert driver.find_element(By.ID, "who").text == "human:ann1"
         assert driver.find_element(By.ID, "count").text == "0 / 437 answered"
         check_zoom(driver)
@@ -159,9 +167,9 @@ def test_an_annotator_answers_goes_back_reloads_and_resumes(driver: webdriver.Ch
         assert after[back]["latency_s"] > before[back]["latency_s"]  # time of both visits
         assert {k: v for k, v in after.items() if k != back} == {k: v for k, v in before.items() if k != back}
 
-        answer(driver, 2, expected, use_mouse=True)
+        answer(driver, 2, expected, use_mouse=False)
         driver.refresh()
-        assert current_id(driver) == "sample-001-q3"  # reload resumes at the first unanswered
+        assert current_id(driver) == ids[8]  # reload resumes at the first unanswered
         wait_for_answered(driver, 8)
         assert all(url.startswith(server.url) for url in resource_urls(driver)), resource_urls(driver)
     finally:
@@ -172,22 +180,24 @@ def test_an_annotator_answers_goes_back_reloads_and_resumes(driver: webdriver.Ch
     try:
         assert server.first_line.startswith("annotation page for human:ann1")
         driver.get(server.url)
-        assert current_id(driver) == "sample-001-q3"
+        assert current_id(driver) == ids[8]
         wait_for_answered(driver, 8)
         answer(driver, 2, expected, use_mouse=False)
     finally:
         server.kill()
     lines = check_lines(out, expected)
     assert len(lines) == 10
-    formats = {line["id"].rsplit("-", 1)[1] for line in lines}
-    assert formats == {"q0", "q1", "q2", "q3", "q4"}
+    rows = {row["id"]: row for row in references.rows}
+    assert {rows[line["id"]]["question_type"] for line in lines} == set(QUESTION_TYPES)
+    both = {"keyboard", "mouse"}
+    assert answered_by == {
+        name: both for name in ("single choice", "multiple choice", "true or false", "open-ended")
+    }
 
-    references = load_references("sample")
     run = score_predictions_file(out, references, bootstrap_samples=0)
     assert run.name == "human:ann1"
     assert len(run.missing_ids) == 437 - 10
     by_id = {detail["id"]: detail for detail in run.details}
-    rows = {row["id"]: row for row in references.rows}
     for question_id, response in expected.items():
         row = rows[question_id]
         if row["question_type"] == "open_ended":

@@ -1,7 +1,8 @@
 """The score and compare commands through click's runner, on a small in-memory dataset.
 
-``load_references`` is replaced by the twelve-question fixture of test_report, so these
-tests exercise the commands, not the dataset loading (tests/test_demo.py runs the real sample).
+``load_references`` (as the file jobs call it) is replaced by the twelve-question fixture
+of test_report, so these tests exercise the commands, not the dataset loading
+(tests/test_demo.py runs the real sample).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from test_report import RESPONSES, small_references
 from test_report_leaderboard import PERFECT, WRONG
 
 from qbench_portrait_lib.cli import cli
-from qbench_portrait_lib.jobs import score as scoring_job
+from qbench_portrait_lib.jobs import files as file_jobs
 from qbench_portrait_lib.run.predictions import PredictionRecord
 from qbench_portrait_lib.scoring import score_predictions
 
@@ -29,7 +30,7 @@ def small_dataset(monkeypatch: pytest.MonkeyPatch) -> None:
             raise FileNotFoundError(f"no dataset {source!r} in this test")
         return small_references()
 
-    monkeypatch.setattr(scoring_job, "load_references", fake_load_references)
+    monkeypatch.setattr(file_jobs, "load_references", fake_load_references)
 
 
 def write_jsonl(path: Path, records: list[PredictionRecord], extra_lines: list[str] = ()) -> Path:
@@ -50,7 +51,7 @@ def invoke(*args: str):
 
 def test_score_prints_the_headline_table_and_writes_the_report(tmp_path: Path) -> None:
     predictions = write_jsonl(tmp_path / "p.jsonl", records(RESPONSES, model="model-x"))
-    result = invoke("score", str(predictions), "--dataset", "small", "--report", str(tmp_path / "r"))
+    result = invoke("score", str(predictions), "--dataset", "small", "--out", str(tmp_path / "r"))
     assert result.exit_code == 0, result.output
     assert "model-x on small-fixture" in result.output
     assert "question_type/single_choice" in result.output
@@ -65,7 +66,7 @@ def test_score_prints_the_headline_table_and_writes_the_report(tmp_path: Path) -
 def test_missing_ids_are_listed_and_scored_as_unparsed(tmp_path: Path) -> None:
     predictions = write_jsonl(tmp_path / "p.jsonl", records(PERFECT)[:-2])  # q11 and q12 missing
     result = invoke(
-        "score", str(predictions), "--dataset", "small", "--report", str(tmp_path / "r"), "--no-charts"
+        "score", str(predictions), "--dataset", "small", "--out", str(tmp_path / "r"), "--no-charts"
     )
     assert result.exit_code == 0, result.output
     assert "2 questions without a prediction (scored as unparsed): q11, q12" in result.output
@@ -81,7 +82,7 @@ def test_errored_requests_are_counted_and_reported(tmp_path: Path) -> None:
     lines[0] = PredictionRecord(id="q01", error="HTTP 500 after 5 attempts", model="m")
     predictions = write_jsonl(tmp_path / "p.jsonl", lines)
     result = invoke(
-        "score", str(predictions), "--dataset", "small", "--report", str(tmp_path / "r"), "--no-charts"
+        "score", str(predictions), "--dataset", "small", "--out", str(tmp_path / "r"), "--no-charts"
     )
     assert result.exit_code == 0, result.output
     assert (
@@ -150,7 +151,7 @@ def test_compare_ranks_models_and_writes_the_leaderboard(tmp_path: Path) -> None
         write_jsonl(tmp_path / "b.jsonl", records(PERFECT, model="perfect-model")),
         write_jsonl(tmp_path / "c.jsonl", records(RESPONSES, model="mixed-model")),
     ]
-    args = ["compare", *map(str, files), "--dataset", "small", "--report", str(tmp_path / "board")]
+    args = ["compare", *map(str, files), "--dataset", "small", "--out", str(tmp_path / "board")]
     result = invoke(*args, "--bootstrap-samples", "200")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -203,7 +204,7 @@ def test_score_passes_the_judge_options_through(tmp_path: Path) -> None:
         model="judge-llm", responder=lambda text, body: "Score: 2", require_image=False
     ) as server:
         result = invoke(
-            "score", str(predictions), "--dataset", "small", "--report", str(tmp_path / "r"), "--no-charts",
+            "score", str(predictions), "--dataset", "small", "--out", str(tmp_path / "r"), "--no-charts",
             "--judge-base-url", server.base_url, "--judge-model", "judge-llm", "--judge-rounds", "2",
             "--judge-cache-dir", str(tmp_path / "cache"),
         )  # fmt: skip
@@ -223,12 +224,12 @@ def test_score_passes_the_judge_options_through(tmp_path: Path) -> None:
 def test_long_id_lists_are_cut_and_point_at_results_json(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qbench_portrait_lib.cli import results as cli_results
+    from qbench_portrait_lib.report import console
 
-    monkeypatch.setattr(cli_results, "_PRINTED_IDS", 3)
+    monkeypatch.setattr(console, "PRINTED_IDS", 3)
     predictions = write_jsonl(tmp_path / "p.jsonl", records(PERFECT)[:2])
     result = invoke(
-        "score", str(predictions), "--dataset", "small", "--report", str(tmp_path / "r"), "--no-charts"
+        "score", str(predictions), "--dataset", "small", "--out", str(tmp_path / "r"), "--no-charts"
     )
     assert result.exit_code == 0, result.output
     expected = (

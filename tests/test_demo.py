@@ -115,7 +115,7 @@ def test_random_baseline_scores_at_the_reported_chance_level(tmp_path: Path, sam
     )
     result = CliRunner().invoke(
         cli,
-        ["score", str(predictions), "--dataset", "sample", "--report", str(tmp_path / "r"), "--no-charts"],
+        ["score", str(predictions), "--dataset", "sample", "--out", str(tmp_path / "r"), "--no-charts"],
     )
     assert result.exit_code == 0, result.output
     metrics = json.loads((tmp_path / "r" / "results.json").read_text())["metrics"]

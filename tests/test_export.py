@@ -168,27 +168,23 @@ def test_card_examples_run(sample_export: Path, tmp_path: Path, monkeypatch: pyt
 def test_cli_export_sample_and_errors(tmp_path: Path) -> None:
     runner = CliRunner()
     release = write_release(tmp_path / "release")
-    ok = runner.invoke(cli, ["export", "--data-dir", str(release), "--out", str(tmp_path / "out")])
+    ok = runner.invoke(cli, ["export", "--dataset", str(release), "--out", str(tmp_path / "out")])
     assert ok.exit_code == 0, ok.output
     assert "wrote 4 questions in 1 shard(s)" in ok.output
-    both = runner.invoke(
-        cli, ["export", "--sample", "--data-dir", str(release), "--out", str(tmp_path / "x")]
-    )
-    assert both.exit_code == 2 and "give exactly one of --sample or --data-dir RAW" in both.output
-    again = runner.invoke(cli, ["export", "--data-dir", str(release), "--out", str(tmp_path / "out")])
+    again = runner.invoke(cli, ["export", "--dataset", str(release), "--out", str(tmp_path / "out")])
     assert again.exit_code == 1 and "--overwrite" in again.output
     missing = runner.invoke(
-        cli, ["export", "--data-dir", str(tmp_path / "nope"), "--out", str(tmp_path / "y")]
+        cli, ["export", "--dataset", str(tmp_path / "nope"), "--out", str(tmp_path / "y")]
     )
     assert missing.exit_code == 1 and "does not exist or is not a folder" in missing.output
     recs = records()
     recs[0]["level"] = "regional"
     recs[1]["answer"] = ["Nose"]
     bad = write_release(tmp_path / "bad", recs)
-    invalid = runner.invoke(cli, ["export", "--data-dir", str(bad), "--out", str(tmp_path / "z")])
+    invalid = runner.invoke(cli, ["export", "--dataset", str(bad), "--out", str(tmp_path / "z")])
     assert invalid.exit_code == 1
     assert (
-        "has 2 problem(s)" in invalid.output
+        "has 2 problems" in invalid.output
         and "level must be one of ['global', 'local'] or an int in 0..1, got 'regional'" in invalid.output
     )
     assert "Traceback" not in invalid.output

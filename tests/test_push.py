@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from click.testing import CliRunner
 from fixtures_release import write_release
+from huggingface_hub.errors import LocalTokenNotFoundError
 
 from qbench_portrait_lib.cli import cli
 from qbench_portrait_lib.data import push
@@ -76,9 +77,16 @@ def test_cli_push(export_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0, result.output
     assert "pushed" in result.output and "def456" in result.output
     assert api.create_repo.call_args.kwargs["private"] is False
-    api.upload_folder.side_effect = RuntimeError("401 Unauthorized")
+    api.upload_folder.side_effect = LocalTokenNotFoundError("no token found: log in with `hf auth login`")
     failed = runner.invoke(cli, ["push", str(export_dir), "--repo", "my-org/qbench-portrait", "--private"])
     assert failed.exit_code == 1
-    assert "push to my-org/qbench-portrait failed: RuntimeError: 401 Unauthorized" in failed.output
+    assert (
+        "Error: push to my-org/qbench-portrait failed: LocalTokenNotFoundError: no token found"
+        in failed.output
+    )
+    assert "Traceback" not in failed.output
+    api.upload_folder.side_effect = RuntimeError("a bug in the upload")
+    with pytest.raises(RuntimeError, match="a bug in the upload"):  # a bug is not turned into a message
+        runner.invoke(cli, ["push", str(export_dir), "--repo", "my-org/x"], catch_exceptions=False)
     not_export = runner.invoke(cli, ["push", str(export_dir / "data"), "--repo", "my-org/x"])
     assert not_export.exit_code == 1 and "is not an export folder" in not_export.output

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import re
 
-import click
 import pytest
 from click.testing import CliRunner
 from fake_openai_server import FakeOpenAIServer, tiny_dataset
 
 from qbench_portrait_lib.cli import cli
-from qbench_portrait_lib.cli.predict import build_judge, judge_options
-from qbench_portrait_lib.data import loading
+from qbench_portrait_lib.contract.errors import QBenchError
+from qbench_portrait_lib.jobs import predict as predict_job
+from qbench_portrait_lib.run.judge import build_judge
 from qbench_portrait_lib.run.predictions import read_predictions
 
 SECRET = "sk-cli-secret-0451"
@@ -27,7 +27,7 @@ def tiny(monkeypatch):
         seen.append(source)
         return dataset
 
-    monkeypatch.setattr(loading, "load_benchmark", fake_load)
+    monkeypatch.setattr(predict_job, "load_benchmark", fake_load)
     return dataset, seen
 
 
@@ -77,23 +77,32 @@ def test_a_refused_key_is_a_clean_error(tiny, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("extra", "message"),
+    ("extra", "message", "status"),
     [
-        (["--base-url", "localhost:8000/v1"], r"expected a base URL starting with http:// or https://"),
-        (["--concurrency", "0"], r"Invalid value for '--concurrency': 0 is not in the range x>=1"),
-        (["--limit", "-2"], r"Invalid value for '--limit'"),
-        (["--image-max-side", "0"], r"Invalid value for '--image-max-side'"),
+        (["--concurrency", "0"], r"Invalid value for '--concurrency': 0 is not in the range x>=1", 2),
+        (["--limit", "-2"], r"Invalid value for '--limit'", 2),
+        (["--image-max-side", "0"], r"Invalid value for '--image-max-side'", 2),
+        (
+            ["--base-url", "localhost:8000/v1"],
+            r"Error: expected a base URL starting with http:// or https://",
+            1,
+        ),
         (
             ["--api-key-env", "QBP_UNSET_VARIABLE"],
-            r"'QBP_UNSET_VARIABLE', but that environment variable is not set",
+            r"Error: expected an API key in the environment variable 'QBP_UNSET_VARIABLE', but it is not set",
+            1,
         ),
     ],
 )
-def test_bad_options_are_usage_errors(tiny, tmp_path, extra, message):
+def test_bad_options_fail_before_any_request(tiny, tmp_path, extra, message, status):
+    """Flags click rejects are usage errors (status 2); values the library rejects exit 1."""
+    _, seen = tiny
     arguments = ["--dataset", "x", "--base-url", "http://127.0.0.1:9/v1", "--model", "m"]
     result = predict(*arguments, "--out", str(tmp_path / "p.jsonl"), *extra)
-    assert result.exit_code == 2
+    assert result.exit_code == status
     assert re.search(message, result.output), result.output
+    assert seen == []  # nothing was loaded
+    assert not (tmp_path / "p.jsonl").exists()
 
 
 def test_a_missing_option_is_a_usage_error(tmp_path):
@@ -106,7 +115,7 @@ def test_an_unloadable_dataset_is_a_clean_error(tmp_path):
     result = predict("--dataset", str(missing), "--base-url", "http://127.0.0.1:9/v1", "--model", "m",
                      "--out", str(tmp_path / "p.jsonl"))  # fmt: skip
     assert result.exit_code == 1
-    assert f"Error: cannot load the dataset '{missing}'" in result.output
+    assert f"Error: '{missing}' is neither 'sample', an existing export or release folder" in result.output
 
 
 def test_a_malformed_out_file_names_its_line(tiny, tmp_path):
@@ -128,36 +137,21 @@ def test_an_out_file_of_another_model_is_refused(tiny, tmp_path):
     assert result.exit_code == 1 and "holds answers of model 'other'" in result.output
 
 
-def test_judge_options_and_build_judge(tmp_path):
-    @click.command()
-    @judge_options
-    def score(**options):
-        judge = build_judge(**options)
-        click.echo(repr(judge))
-        if judge is not None:
-            click.echo(f"{judge.temperature} {judge.concurrency} {judge.cache.directory}")
-
-    runner = CliRunner()
-    assert runner.invoke(score, []).output == "None\n"
-    result = runner.invoke(
-        score,
-        ["--judge-base-url", "http://127.0.0.1:9/v1", "--judge-model", "j", "--judge-rounds", "3",
-         "--judge-cache-dir", str(tmp_path / "cache"), "--judge-concurrency", "2"],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    assert result.output == (
-        f"HttpJudge(base_url='http://127.0.0.1:9/v1', model='j', rounds=3)\n0.7 2 {tmp_path / 'cache'}\n"
-    )
-    missing_model = runner.invoke(score, ["--judge-base-url", "http://127.0.0.1:9/v1"])
-    assert missing_model.exit_code == 2 and "--judge-base-url needs --judge-model" in missing_model.output
-    missing_url = runner.invoke(score, ["--judge-model", "j"])
-    assert (
-        missing_url.exit_code == 2
-        and "--judge-model was given without --judge-base-url" in missing_url.output
-    )
-    bad_url = runner.invoke(score, ["--judge-base-url", "ftp://x", "--judge-model", "j"])
-    assert bad_url.exit_code == 2 and "starting with http:// or https://" in bad_url.output
-    rounds = runner.invoke(
-        score, ["--judge-base-url", "http://x/v1", "--judge-model", "j", "--judge-rounds", "0"]
-    )
-    assert rounds.exit_code == 2 and "--judge-rounds" in rounds.output
+def test_build_judge_checks_its_settings_before_any_request(tmp_path, monkeypatch):
+    assert build_judge() is None
+    judge = build_judge("http://127.0.0.1:9/v1", "j", rounds=3, cache_dir=tmp_path / "cache", concurrency=2)
+    assert repr(judge) == "HttpJudge(base_url='http://127.0.0.1:9/v1', model='j', rounds=3)"
+    assert (judge.temperature, judge.concurrency, judge.cache.directory) == (0.7, 2, tmp_path / "cache")
+    with pytest.raises(ValueError, match=r"the judge at http://x/v1 needs a model name, got None"):
+        build_judge("http://x/v1")
+    with pytest.raises(QBenchError, match=r"a judge model \('j'\) was given without the judge's base URL"):
+        build_judge(model="j")
+    with pytest.raises(
+        QBenchError, match=r"expected a base URL starting with http:// or https://, got 'ftp://x'"
+    ):
+        build_judge("ftp://x", "j")
+    monkeypatch.delenv("QBP_UNSET_VARIABLE", raising=False)
+    with pytest.raises(QBenchError, match=r"'QBP_UNSET_VARIABLE', but it is not set"):
+        build_judge("http://x/v1", "j", api_key_env="QBP_UNSET_VARIABLE")
+    monkeypatch.setenv("QBP_JUDGE_KEY", "k-123")
+    assert build_judge("http://x/v1", "j", api_key_env="QBP_JUDGE_KEY")._api_key == "k-123"

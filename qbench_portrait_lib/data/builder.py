@@ -50,7 +50,7 @@ _NO_DATA_DIR_MESSAGE = (
     "was given. Pass data_dir= pointing at a folder holding annotations.jsonl (or annotations.json) and "
     "images/ (or images.zip), e.g. QBenchPortrait(data_dir='path/to/release'); the format is described in "
     "the dataset card ('Raw-release format'). To build the embedded sample instead (no input needed) use "
-    "QBenchPortrait(config_name='sample') or `qbench-portrait export --sample --out DIR`."
+    "QBenchPortrait(config_name='sample') or `qbench-portrait export --dataset sample --out DIR`."
 )
 
 

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
 from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
+from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.data.builder import QBenchPortrait
 from qbench_portrait_lib.data.card import render_card
 from qbench_portrait_lib.data.features import FEATURES
@@ -59,7 +60,7 @@ def write_parquet_shards(
 ) -> ExportResult:
     """Stream contract rows into ``data_dir/test-0000X-of-0000N.parquet``."""
     if rows_per_group < 1 or max_shard_bytes < 1:
-        raise ValueError(
+        raise QBenchError(
             f"rows_per_group and max_shard_bytes must be >= 1, got {rows_per_group}, {max_shard_bytes}"
         )
     schema = FEATURES.arrow_schema
@@ -87,7 +88,7 @@ def write_parquet_shards(
             image_bytes += batch_image_bytes
             progress.update(batch.num_rows)
         if num_examples == 0:
-            raise ValueError("the builder yielded no rows: nothing to export")
+            raise QBenchError("the builder yielded no rows: nothing to export")
     except BaseException:
         if writer is not None:
             writer.close()
@@ -133,6 +134,7 @@ def export_dataset(
     sample: bool = False,
     sample_seed: int = 0,
     max_image_pixels: int | None = None,
+    max_image_bytes: int | None = None,
     rows_per_group: int = DEFAULT_ROWS_PER_GROUP,
     max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES,
     overwrite: bool = False,
@@ -141,16 +143,19 @@ def export_dataset(
     """Export the sample (``sample=True``) or the raw release in ``data_dir`` to ``out_dir``.
 
     Writes the Parquet shards and ``README.md`` (the dataset card); returns an
-    :class:`ExportResult`. Validation errors of the release propagate as
+    :class:`ExportResult`. ``max_image_pixels`` and ``max_image_bytes`` override the
+    release reader's decompression-bomb guards. Validation errors of the release propagate as
     :class:`~qbench_portrait_lib.data.release_records.ReleaseValidationError`.
     """
     if sample == (data_dir is not None):
-        raise ValueError(
+        raise QBenchError(
             f"give exactly one of sample=True or data_dir=..., got sample={sample}, data_dir={data_dir}"
         )
     kwargs: dict[str, Any] = {"cache_dir": None if cache_dir is None else str(cache_dir)}
     if max_image_pixels is not None:
         kwargs["max_image_pixels"] = max_image_pixels
+    if max_image_bytes is not None:
+        kwargs["max_image_bytes"] = max_image_bytes
     if sample:
         builder = QBenchPortrait(config_name="sample", sample_seed=sample_seed, **kwargs)
     else:

@@ -22,7 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import datasets
+from datasets.exceptions import DatasetNotFoundError
 
+from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.data.builder import QBenchPortrait
 from qbench_portrait_lib.data.release import ANNOTATION_NAMES
 
@@ -126,7 +128,7 @@ def _build(config_name: str, split: str, *, fingerprint: str = "", **config_kwar
 def load_benchmark(source: str | os.PathLike[str] | None = None, split: str = "test") -> datasets.Dataset:
     """The benchmark from ``source`` (see the module docs) as a ``datasets.Dataset``."""
     if split != "test":
-        raise ValueError(f"Q-Bench-Portrait has one split, 'test'; got split={split!r}")
+        raise QBenchError(f"Q-Bench-Portrait has one split, 'test'; got split={split!r}")
     if source is None or (isinstance(source, str) and source == "sample"):
         return _build("sample", split)
     path = Path(source)
@@ -137,12 +139,12 @@ def load_benchmark(source: str | os.PathLike[str] | None = None, split: str = "t
             return _build(
                 "release", split, fingerprint=release_fingerprint(path), data_dir=str(path.resolve())
             )
-        raise ValueError(
+        raise QBenchError(
             f"{path} is a folder but neither an export (README.md + data/*.parquet) nor a raw release "
             f"(one of {list(ANNOTATION_NAMES)} + images/ or images.zip)"
         )
     if path.exists():
-        raise ValueError(
+        raise QBenchError(
             f"{path} is a file; expected 'sample', an export folder, a release folder or a Hub repo id"
         )
     text = os.fspath(source)
@@ -150,7 +152,10 @@ def load_benchmark(source: str | os.PathLike[str] | None = None, split: str = "t
         raise FileNotFoundError(
             f"{text!r} is neither 'sample', an existing export or release folder, nor a Hub repo id ORG/NAME"
         )
-    return datasets.load_dataset(text, split=split)
+    try:
+        return datasets.load_dataset(text, split=split)
+    except (ConnectionError, DatasetNotFoundError) as error:
+        raise QBenchError(f"cannot load the Hub dataset {text!r}: {error}") from error
 
 
 def _looks_like_repo_id(text: str) -> bool:

@@ -4,10 +4,11 @@ The token comes from the usual places (``HF_TOKEN``, ``huggingface-cli login``).
 Only the card and the Parquet shards are uploaded, and shards left on the Hub by an
 earlier push are deleted in the same commit, so the repo never mixes two exports.
 
->>> check_export_dir(Path("/nonexistent"))
-Traceback (most recent call last):
-...
-ValueError: /nonexistent is not an export folder: no README.md (make one with `qbench-portrait export`)
+>>> try:
+...     check_export_dir(Path("/nonexistent"))
+... except QBenchError as error:
+...     print(error)
+/nonexistent is not an export folder: no README.md (make one with `qbench-portrait export`)
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 
 from huggingface_hub import HfApi
 
+from qbench_portrait_lib.contract.errors import QBenchError
+
 logger = logging.getLogger(__name__)
 
 SHARD_PATTERN = re.compile(r"test-(\d{5})-of-(\d{5})\.parquet")
@@ -28,27 +31,27 @@ _HINT = "(make one with `qbench-portrait export`)"
 
 
 def check_export_dir(path: Path) -> list[Path]:
-    """The shards of the export in ``path``; ValueError naming what is missing or inconsistent."""
+    """The shards of the export in ``path``; :class:`QBenchError` naming what is missing or inconsistent."""
     if not (path / "README.md").is_file():
-        raise ValueError(f"{path} is not an export folder: no README.md {_HINT}")
+        raise QBenchError(f"{path} is not an export folder: no README.md {_HINT}")
     card = (path / "README.md").read_text(encoding="utf-8")
     if not card.startswith("---\n") or "dataset_info:" not in card or "configs:" not in card:
-        raise ValueError(
+        raise QBenchError(
             f"{path / 'README.md'} has no generated YAML header (configs + dataset_info) {_HINT}"
         )
     shards = sorted((path / "data").glob("*.parquet"))
     if not shards:
-        raise ValueError(f"{path} is not an export folder: no data/*.parquet {_HINT}")
+        raise QBenchError(f"{path} is not an export folder: no data/*.parquet {_HINT}")
     totals = set()
     for shard in shards:
         match = SHARD_PATTERN.fullmatch(shard.name)
         if match is None:
-            raise ValueError(
+            raise QBenchError(
                 f"unexpected file {shard.name} in {path / 'data'}: expected test-0000X-of-0000N.parquet"
             )
         totals.add(int(match.group(2)))
     if totals != {len(shards)}:
-        raise ValueError(
+        raise QBenchError(
             f"{path / 'data'} holds {len(shards)} shard(s) but their names announce {sorted(totals)}: "
             f"a mix of exports? Re-export with --overwrite {_HINT}"
         )
@@ -63,19 +66,26 @@ def push_export(
     api: HfApi | None = None,
     commit_message: str = "Upload Q-Bench-Portrait export",
 ) -> Any:
-    """Create (if needed) the dataset repo ``repo_id`` and upload the export; returns the commit info."""
+    """Create (if needed) the dataset repo ``repo_id`` and upload the export; returns the commit info.
+
+    A refused token, a network failure or an HTTP error of the Hub is a :class:`QBenchError`
+    naming the repo.
+    """
     if REPO_ID_PATTERN.fullmatch(repo_id) is None:
-        raise ValueError(f"repo must look like ORG/NAME (e.g. my-org/qbench-portrait), got {repo_id!r}")
+        raise QBenchError(f"repo must look like ORG/NAME (e.g. my-org/qbench-portrait), got {repo_id!r}")
     path = Path(export_dir)
     shards = check_export_dir(path)
     api = api or HfApi()
-    api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
-    logger.info("uploading %d shard(s) and README.md from %s to %s", len(shards), path, repo_id)
-    return api.upload_folder(
-        repo_id=repo_id,
-        repo_type="dataset",
-        folder_path=str(path),
-        allow_patterns=["README.md", "data/*.parquet"],
-        delete_patterns=["data/*.parquet"],
-        commit_message=commit_message,
-    )
+    try:
+        api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
+        logger.info("uploading %d shard(s) and README.md from %s to %s", len(shards), path, repo_id)
+        return api.upload_folder(
+            repo_id=repo_id,
+            repo_type="dataset",
+            folder_path=str(path),
+            allow_patterns=["README.md", "data/*.parquet"],
+            delete_patterns=["data/*.parquet"],
+            commit_message=commit_message,
+        )
+    except OSError as error:  # huggingface_hub's HTTP, connection and missing-token errors
+        raise QBenchError(f"push to {repo_id} failed: {type(error).__name__}: {error}") from error

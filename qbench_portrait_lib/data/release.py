@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS
+from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.data.images import DEFAULT_MAX_IMAGE_BYTES, ImageStore, safe_relative_path
 from qbench_portrait_lib.data.release_records import ReleaseValidationError, normalise_record, unknown_fields
 
@@ -134,7 +135,7 @@ def read_release(
     """
     for name, limit in (("max_image_pixels", max_image_pixels), ("max_image_bytes", max_image_bytes)):
         if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
-            raise ValueError(f"{name} must be a positive int, got {limit!r}")
+            raise QBenchError(f"{name} must be a positive int, got {limit!r}")
     layout = locate_release(data_dir)
     problems: list[str] = []
     records = _read_records(layout.annotations, problems)

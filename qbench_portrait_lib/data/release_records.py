@@ -38,10 +38,15 @@ ALIASES: dict[str, str] = {"img_path": "image", "candidates": "options", "correc
 KNOWN_FIELDS: frozenset[str] = frozenset(COLUMNS) | frozenset(ALIASES)
 
 
+#: Problems a :class:`ReleaseValidationError` message lists before "... and N more" (all are in ``problems``).
+MAX_PROBLEMS_SHOWN = 50
+
+
 class ReleaseValidationError(QBenchError):
     """A raw release (or the sample) breaks the data contract.
 
-    ``problems`` lists every problem found, each naming file, record index and id.
+    ``problems`` lists every problem found, each naming file, record index and id; the
+    message shows the first :data:`MAX_PROBLEMS_SHOWN` of them.
 
     >>> err = ReleaseValidationError("rel", ["a.jsonl: record 0 (id 'x'): bad"])
     >>> err.problems
@@ -55,7 +60,10 @@ class ReleaseValidationError(QBenchError):
         self.source = source
         self.problems = list(problems)
         noun = "problem" if len(self.problems) == 1 else "problems"
-        listing = "\n".join(f"- {problem}" for problem in self.problems)
+        shown = [f"- {problem}" for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(self.problems) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"... and {len(self.problems) - MAX_PROBLEMS_SHOWN} more")
+        listing = "\n".join(shown)
         super().__init__(f"release {source} has {len(self.problems)} {noun}:\n{listing}")
 
 

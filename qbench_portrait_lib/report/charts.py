@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.report.tables import GROUP_TITLES, CellRow, CrossCell, breakdown_rows
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 _INSTALL_HINT = "pip install 'qbench-portrait[report]'"
 
 
-class MissingExtraError(ImportError):
+class MissingExtraError(QBenchError, ImportError):
     """An optional extra needed for the requested work is not installed."""
 
 

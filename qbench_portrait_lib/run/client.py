@@ -24,6 +24,7 @@ import asyncio
 import email.utils
 import json
 import logging
+import os
 import ssl
 import time
 import urllib.parse
@@ -37,9 +38,13 @@ from typing import Any, TypeVar
 
 import aiohttp
 
+from qbench_portrait_lib.contract.errors import QBenchError
+
 logger = logging.getLogger(__name__)
 
 _BODY_EXCERPT_CHARS = 300
+#: The environment variable an API key is read from when none is named.
+DEFAULT_API_KEY_ENV = "OPENAI_API_KEY"
 _JSON_HEADERS = {"Content-Type": "application/json"}
 _T = TypeVar("_T")
 
@@ -102,7 +107,7 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
-class ChatRequestError(Exception):
+class ChatRequestError(QBenchError):
     """A request that failed for good (after any retries)."""
 
     def __init__(self, message: str, attempts: int) -> None:
@@ -173,8 +178,32 @@ def chat_completions_url(base_url: str) -> str:
     'http://localhost:11434/v1/chat/completions'
     """
     if not base_url.startswith(("http://", "https://")):
-        raise ValueError(f"expected a base URL starting with http:// or https://, got {base_url!r}")
+        raise QBenchError(f"expected a base URL starting with http:// or https://, got {base_url!r}")
     return base_url.rstrip("/") + "/chat/completions"
+
+
+def api_key_from_env(env_name: str | None = None, environ: Mapping[str, str] | None = None) -> str | None:
+    """The API key held by the environment variable ``env_name`` (default: ``$OPENAI_API_KEY``).
+
+    Without ``env_name`` a missing key is fine (local servers need none) and gives None;
+    a variable named explicitly must be set and non-empty.
+
+    >>> api_key_from_env(None, environ={}) is None
+    True
+    >>> api_key_from_env("MY_KEY", environ={"MY_KEY": "s3cret"})
+    's3cret'
+    >>> api_key_from_env("MY_KEY", environ={})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qbench_portrait_lib.contract.errors.QBenchError: expected an API key in ... 'MY_KEY', but it is not set
+    """
+    environ = os.environ if environ is None else environ
+    key = environ.get(env_name or DEFAULT_API_KEY_ENV) or None
+    if key is None and env_name is not None:
+        raise QBenchError(f"expected an API key in the environment variable {env_name!r}, but it is not set")
+    if key is None:
+        logger.info("no API key in $%s: sending no Authorization header", DEFAULT_API_KEY_ENV)
+    return key
 
 
 #: A request body: a JSON-able mapping, JSON bytes, or JSON bytes in pieces that are

@@ -24,6 +24,8 @@ import io
 
 from PIL import Image
 
+from qbench_portrait_lib.contract.errors import QBenchError
+
 #: Formats an OpenAI-compatible server is expected to accept as they are.
 _PASS_THROUGH_MIME: dict[str, str] = {
     "JPEG": "image/jpeg",
@@ -34,7 +36,7 @@ _PASS_THROUGH_MIME: dict[str, str] = {
 JPEG_QUALITY = 92
 
 
-class ImageEncodingError(ValueError):
+class ImageEncodingError(QBenchError):
     """Bytes that are not an image Pillow can read."""
 
 

@@ -33,7 +33,16 @@ from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qbench_portrait_lib.run.client import ChatClient, ChatRequestError, RetryPolicy, run_sync
+from qbench_portrait_lib.contract.errors import QBenchError
+from qbench_portrait_lib.run.client import (
+    DEFAULT_API_KEY_ENV,
+    ChatClient,
+    ChatRequestError,
+    RetryPolicy,
+    api_key_from_env,
+    chat_completions_url,
+    run_sync,
+)
 from qbench_portrait_lib.run.judge_prompt import JUDGE_PROMPT_VERSION, judge_messages, parse_judge_score
 
 if TYPE_CHECKING:  # items are only read by attribute; importing the scoring core is not needed
@@ -113,7 +122,7 @@ class HttpJudge:
         *,
         rounds: int = 5,
         cache_dir: str | os.PathLike[str] | None = None,
-        api_key_env: str = "OPENAI_API_KEY",
+        api_key_env: str = DEFAULT_API_KEY_ENV,
         concurrency: int = 8,
         temperature: float | None = None,
         max_tokens: int = 512,
@@ -122,11 +131,11 @@ class HttpJudge:
         retry: RetryPolicy | None = None,
     ) -> None:
         if rounds < 1:
-            raise ValueError(f"rounds must be at least 1, got {rounds}")
+            raise QBenchError(f"judge rounds must be at least 1, got {rounds}")
         if concurrency < 1:
-            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+            raise QBenchError(f"judge concurrency must be at least 1, got {concurrency}")
         if not model:
-            raise ValueError("expected a judge model name, got an empty string")
+            raise QBenchError("expected a judge model name, got an empty string")
         self.base_url = base_url
         self.model = model
         self.rounds = rounds
@@ -260,3 +269,45 @@ class HttpJudge:
         }
         logger.info("judge %s: %s", self.model, self.stats)
         return values
+
+
+def build_judge(
+    base_url: str | None = None,
+    model: str | None = None,
+    *,
+    rounds: int = 5,
+    cache_dir: str | os.PathLike[str] | None = None,
+    api_key_env: str | None = None,
+    concurrency: int = 8,
+) -> HttpJudge | None:
+    """The judge these settings describe, or None when no ``base_url`` is given (no judge).
+
+    Checks everything a judge needs before any request: a base URL with a model name, an
+    http(s) URL, and the API key when ``api_key_env`` names a variable (without one,
+    ``$OPENAI_API_KEY`` is used if set). Raises :class:`QBenchError` (a ``ValueError``).
+
+    >>> build_judge() is None
+    True
+    >>> build_judge("http://localhost:8000/v1", "qwen", rounds=3)
+    HttpJudge(base_url='http://localhost:8000/v1', model='qwen', rounds=3)
+    >>> build_judge(model="qwen")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qbench_portrait_lib.contract.errors.QBenchError: a judge model ('qwen') was given without ... base URL
+    """
+    if base_url is None:
+        if model is not None:
+            raise QBenchError(f"a judge model ({model!r}) was given without the judge's base URL")
+        return None
+    chat_completions_url(base_url)
+    if not model:
+        raise QBenchError(f"the judge at {base_url} needs a model name, got {model!r}")
+    api_key_from_env(api_key_env)
+    return HttpJudge(
+        base_url,
+        model,
+        rounds=rounds,
+        cache_dir=cache_dir,
+        api_key_env=api_key_env or DEFAULT_API_KEY_ENV,
+        concurrency=concurrency,
+    )

@@ -27,12 +27,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, TextIO
 
+from qbench_portrait_lib.contract.errors import QBenchError
+
 logger = logging.getLogger(__name__)
 
 _OPTIONAL_STRINGS = ("response", "model", "error", "prompt_version")
 
 
-class PredictionsFileError(ValueError):
+class PredictionsFileError(QBenchError):
     """A predictions file that cannot be read as the runner's JSONL format."""
 
 

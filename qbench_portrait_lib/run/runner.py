@@ -32,12 +32,14 @@ from typing import Any
 import datasets
 from tqdm.auto import tqdm
 
+from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.contract.prompt import PROMPT_COLUMNS, PROMPT_VERSION, render_prompt
 from qbench_portrait_lib.run.client import (
     AuthenticationFailed,
     ChatClient,
     ChatRequestError,
     RetryPolicy,
+    chat_completions_url,
     run_sync,
 )
 from qbench_portrait_lib.run.image_encoding import image_data_url_bytes
@@ -54,7 +56,7 @@ logger = logging.getLogger(__name__)
 _QUESTION_COLUMNS = ["id", "image_id", *PROMPT_COLUMNS]
 
 
-class RunnerError(ValueError):
+class RunnerError(QBenchError):
     """A run that cannot start or continue as asked (wrong inputs, mismatched out file)."""
 
 
@@ -72,6 +74,7 @@ class RunConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     def __post_init__(self) -> None:
+        chat_completions_url(self.base_url)
         if not self.model:
             raise RunnerError("expected a model name, got an empty string")
         if self.concurrency < 1:

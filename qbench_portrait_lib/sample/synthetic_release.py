@@ -26,6 +26,7 @@ import numpy as np
 from PIL import Image
 from tqdm.auto import tqdm
 
+from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.sample.aesthetic import STYLES, TILT_DEGREES
 from qbench_portrait_lib.sample.aigc import ARTEFACT_KINDS, SWIRL_STRENGTH, WARP_REGIONS
 from qbench_portrait_lib.sample.rows import Recipe, encode_png, generate_image, question_row
@@ -169,9 +170,9 @@ def write_synthetic_release(
     (4-9, depending on the family), spread as evenly as the pools allow.
     """
     if image_format not in IMAGE_FORMATS:
-        raise ValueError(f"image_format must be one of {sorted(IMAGE_FORMATS)}, got {image_format!r}")
+        raise QBenchError(f"image_format must be one of {sorted(IMAGE_FORMATS)}, got {image_format!r}")
     if n_images < 1 or n_questions < n_images:
-        raise ValueError(
+        raise QBenchError(
             f"need at least one image and at least one question per image, got n_questions={n_questions}, "
             f"n_images={n_images}"
         )
@@ -194,7 +195,7 @@ def write_synthetic_release(
         )
     capacity = sum(len(pool) for pool in pools)
     if n_questions > capacity:
-        raise ValueError(
+        raise QBenchError(
             f"{n_images} images can carry at most {capacity} questions, got n_questions={n_questions}; "
             "raise n_images"
         )

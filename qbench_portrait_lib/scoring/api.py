@@ -24,7 +24,11 @@ import numpy as np
 
 from qbench_portrait_lib.scoring.aggregate import aggregate
 from qbench_portrait_lib.scoring.extract import extract_answer
-from qbench_portrait_lib.scoring.intervals import bootstrap_ratio_interval, cluster_totals
+from qbench_portrait_lib.scoring.intervals import (
+    MIN_BOOTSTRAP_SAMPLES,
+    bootstrap_ratio_interval,
+    cluster_totals,
+)
 from qbench_portrait_lib.scoring.item_scores import ItemScore, score_closed, score_open
 from qbench_portrait_lib.scoring.judging import JudgeFn, OpenEndedItem, validate_judge_scores
 from qbench_portrait_lib.scoring.open_ended import proxy_score
@@ -59,9 +63,15 @@ def check_predictions(predictions: Iterable[Any], references: Sequence[Reference
 
 
 def check_options(bootstrap_samples: int, seed: int) -> None:
-    """The bootstrap settings: non-negative ints."""
-    if isinstance(bootstrap_samples, bool) or not isinstance(bootstrap_samples, int) or bootstrap_samples < 0:
-        raise ValueError(f"bootstrap_samples must be an int >= 0, got {bootstrap_samples!r}")
+    """The bootstrap settings: ints, at least :data:`MIN_BOOTSTRAP_SAMPLES` resamples, seed >= 0."""
+    if (
+        isinstance(bootstrap_samples, bool)
+        or not isinstance(bootstrap_samples, int)
+        or bootstrap_samples < MIN_BOOTSTRAP_SAMPLES
+    ):
+        raise ValueError(
+            f"bootstrap_samples must be an int >= {MIN_BOOTSTRAP_SAMPLES}, got {bootstrap_samples!r}"
+        )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be an int >= 0, got {seed!r}")
 

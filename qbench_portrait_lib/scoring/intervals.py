@@ -18,6 +18,10 @@ from statistics import NormalDist
 import numpy as np
 
 CONFIDENCE = 0.95
+#: Bootstrap resamples for the overall interval unless told otherwise.
+DEFAULT_BOOTSTRAP_SAMPLES = 1000
+#: The fewest resamples accepted (library and CLI alike); 0 skips the bootstrap (NaN interval).
+MIN_BOOTSTRAP_SAMPLES = 0
 _EXACT_INTEGER_LIMIT = 1000  # up to this many discordant pairs, sum exact integers
 _DRAWS_PER_CHUNK = 4_000_000  # bootstrap indices drawn at once: bounds memory at ~32 MB
 

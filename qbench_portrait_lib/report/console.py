@@ -1,0 +1,96 @@
+"""Plain-text renderings for the terminal: a scored run, a leaderboard, what a run lacked.
+
+The CLI prints these strings and nothing else; they read the scorer's numbers and never
+recompute them.
+
+>>> from qbench_portrait_lib.report.scored_run import References, ScoredRun
+>>> run = ScoredRun(name="m", metrics={}, details=[], responses=[], references=References((), "x"),
+...                 missing_ids=["q1", "q2"], errored={"q3": "HTTP 500"})
+>>> print("\\n".join(inputs_lines(run, None)))
+2 questions without a prediction (scored as unparsed): q1, q2
+1 requests failed in the run (scored as unparsed): q3: HTTP 500
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from qbench_portrait_lib.report.leaderboard import Leaderboard
+from qbench_portrait_lib.report.markdown import aligned_text, interval, percent, terminal_table
+from qbench_portrait_lib.report.scored_run import ScoredRun
+
+#: How many missing or failed ids are printed before pointing at results.json.
+PRINTED_IDS = 20
+
+_LEADERBOARD_HEADER = ["rank", "model", "overall %", "95% CI", "closed %", "vs best", "95% CI", "McNemar p"]
+
+
+def inputs_lines(run: ScoredRun, report_dir: Path | None) -> list[str]:
+    """Which questions had no prediction and which requests failed (at most :data:`PRINTED_IDS` each)."""
+    where = f"all listed in {report_dir / 'results.json'}" if report_dir else "use --out to list all"
+    lines = []
+    if run.missing_ids:
+        shown = ", ".join(run.missing_ids[:PRINTED_IDS])
+        more = f" ... ({where})" if len(run.missing_ids) > PRINTED_IDS else ""
+        lines.append(
+            f"{len(run.missing_ids)} questions without a prediction (scored as unparsed): {shown}{more}"
+        )
+    if run.errored:
+        shown = "; ".join(f"{key}: {value}" for key, value in list(run.errored.items())[:PRINTED_IDS])
+        more = f" ... ({where})" if len(run.errored) > PRINTED_IDS else ""
+        lines.append(f"{len(run.errored)} requests failed in the run (scored as unparsed): {shown}{more}")
+    return lines
+
+
+def scored_run_text(run: ScoredRun, report_dir: Path | None = None) -> str:
+    """What ``qbench-portrait score`` prints: the metrics table, what was missing, the report path."""
+    lines = [terminal_table(run.metrics, title=f"{run.name} on {run.references.source}")]
+    lines += inputs_lines(run, report_dir)
+    if report_dir is not None:
+        lines.append(f"report written to {report_dir / 'report.md'}")
+    return "\n".join(lines)
+
+
+def _paired_cells(item: dict | None) -> Sequence[str]:
+    if item is None:
+        return ["best", "-", "-"]
+    p_value = item["mcnemar_p"]
+    return [
+        f"{100 * item['difference']:+.1f}",
+        interval(item["ci_low"], item["ci_high"]),
+        "-" if math.isnan(p_value) else f"{p_value:.3g}",
+    ]
+
+
+def leaderboard_text(leaderboard: Leaderboard) -> str:
+    """The ranking as aligned text: overall, closed accuracy, the paired test against the best."""
+    comparisons = {item["model"]: item for item in leaderboard.comparisons}
+    rows = []
+    for rank, run in enumerate(leaderboard.runs, start=1):
+        metrics = run.metrics
+        rows.append(
+            [
+                str(rank),
+                run.name,
+                percent(metrics["overall"]),
+                interval(metrics["overall_ci_low"], metrics["overall_ci_high"]),
+                percent(metrics["overall_closed"]),
+                *_paired_cells(comparisons.get(run.name)),
+            ]
+        )
+    return aligned_text(_LEADERBOARD_HEADER, rows)
+
+
+def comparison_text(leaderboard: Leaderboard, report_dir: Path | None = None) -> str:
+    """What ``qbench-portrait compare`` prints: the ranking, what each run lacked, the report path."""
+    lines = [leaderboard_text(leaderboard)]
+    for run in leaderboard.runs:
+        if run.missing_ids or run.errored:
+            lines.append(
+                f"{run.name}: {len(run.missing_ids)} without a prediction, {len(run.errored)} failed requests"
+            )
+    if report_dir is not None:
+        lines.append(f"report written to {report_dir / 'report.md'}")
+    return "\n".join(lines)

@@ -140,7 +140,7 @@ CASES = [
          lambda p: [f"release folder {p.root / 'nowhere'} does not exist"]),
     Case("export: invalid release",
          lambda p: ["export", "--dataset", str(p.bad_release), "--out", str(p.root / "x2")],
-         lambda p: [f"release {p.bad_release} has 1 problem", "record 2 (id 'q3'", "level 'regional'"]),
+         lambda p: [f"release {p.bad_release} has 1 problem", "record 2 (id 'q3'", "got 'regional'"]),
     Case("export: an export is not a release",
          lambda p: ["export", "--dataset", str(p.export), "--out", str(p.root / "x3")],
          lambda p: [f"release folder {p.export} must hold exactly one of"]),

@@ -10,6 +10,7 @@ Bad flags are click's usage errors (status 2) and follow the same rules.
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,13 @@ class Case:
 
 def _score(*extra: str) -> Callable[[Paths], list[str]]:
     return lambda p: ["score", str(p.good), "--dataset", str(p.release), *extra]
+
+
+def _closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _predict(p: Paths, model: str, out: Path) -> list[str]:
@@ -176,6 +184,10 @@ CASES = [
     Case("predict: malformed out file",
          lambda p: _predict(p, "m", p.malformed),
          lambda p: [f"{p.malformed} line 2: not valid JSON"]),
+    Case("predict: dead endpoint (requests fail, the run says so)",
+         lambda p: [*_predict(p, "m", p.root / "dead.jsonl"), "--base-url", f"http://127.0.0.1:{_closed_port()}/v1",
+                    "--max-attempts", "1", "--limit", "2"],
+         lambda p: [f"{p.root / 'dead.jsonl'}: 2 of 2 requests failed", "rerun the command to retry them"]),
     Case("demo: report folder under a file", lambda p: ["demo", "--out", str(p.a_file / "r"), "--no-charts"],
          lambda p: [f"Error: Not a directory: {p.a_file / 'r'}"]),
     Case("usage: unknown option", lambda p: ["score", str(p.good), "--dataset", "x", "--report", "r"],

@@ -25,6 +25,7 @@ _folder = click.Path(file_okay=False, path_type=Path)
 @click.command("export")
 @click.option(
     "--dataset",
+    metavar="sample|RELEASE_DIR",
     required=True,
     help="What to export: 'sample' (the embedded, generated sample) or a raw release folder "
     "(annotations.json(l) + images/ or images.zip).",

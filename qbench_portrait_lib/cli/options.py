@@ -20,7 +20,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 DATASET_HELP = "The questions: 'sample', an export folder, a raw release folder, or a Hub repo id ORG/NAME."
 
-dataset_option = click.option("--dataset", required=True, help=DATASET_HELP)
+dataset_option = click.option("--dataset", metavar="SOURCE", required=True, help=DATASET_HELP)
 
 report_out_option = click.option(
     "--out",

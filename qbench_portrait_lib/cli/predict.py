@@ -18,7 +18,7 @@ from qbench_portrait_lib.run.runner import RunConfig
 
 
 @click.command("predict")
-@click.option("--dataset", "dataset_source", required=True, help=DATASET_HELP)
+@click.option("--dataset", "dataset_source", metavar="SOURCE", required=True, help=DATASET_HELP)
 @click.option("--base-url", required=True, help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1.")
 @click.option("--model", required=True, help="Model name the server expects.")
 @click.option(

@@ -86,6 +86,10 @@ def _closed_port() -> int:
         return probe.getsockname()[1]
 
 
+#: An OpenAI-compatible base URL nobody answers at.
+DEAD_URL = f"http://127.0.0.1:{_closed_port()}/v1"
+
+
 def _predict(p: Paths, model: str, out: Path) -> list[str]:
     """A predict command line against a closed local port (no request is ever sent in these cases)."""
     return ["predict", "--dataset", str(p.release), "--base-url", "http://127.0.0.1:9/v1", "--model", model,
@@ -137,6 +141,11 @@ CASES = [
          _score("--judge-base-url", "http://127.0.0.1:9/v1", "--judge-model", "j",
                 "--judge-api-key-env", "QBP_NO_SUCH_VARIABLE"),
          lambda p: ["'QBP_NO_SUCH_VARIABLE', but it is not set"]),
+    Case("score: dead judge endpoint",
+         lambda p: [*_score("--judge-model", "j", "--judge-base-url", DEAD_URL)(p),
+                    "--judge-max-attempts", "1", "--judge-cache-dir", str(p.root / "judge-cache")],
+         lambda p: [f"the judge 'j' at {DEAD_URL} answered none of 5 requests (1 answers to grade)",
+                    "connection failed"]),
     Case("compare: a single file",
          lambda p: ["compare", str(p.good), "--dataset", str(p.release)],
          lambda p: ["a comparison needs at least two prediction files, got 1"]),
@@ -188,7 +197,7 @@ CASES = [
          lambda p: _predict(p, "m", p.malformed),
          lambda p: [f"{p.malformed} line 2: not valid JSON"]),
     Case("predict: dead endpoint (requests fail, the run says so)",
-         lambda p: [*_predict(p, "m", p.root / "dead.jsonl"), "--base-url", f"http://127.0.0.1:{_closed_port()}/v1",
+         lambda p: [*_predict(p, "m", p.root / "dead.jsonl"), "--base-url", DEAD_URL,
                     "--max-attempts", "1", "--limit", "2"],
          lambda p: [f"{p.root / 'dead.jsonl'}: 2 of 2 requests failed", "rerun the command to retry them"]),
     Case("demo: report folder under a file", lambda p: ["demo", "--out", str(p.a_file / "r"), "--no-charts"],

@@ -11,7 +11,12 @@ import pytest
 from fake_openai_server import FakeOpenAIServer
 
 from qbench_portrait_lib.run.client import RetryPolicy
-from qbench_portrait_lib.run.judge import HttpJudge, all_rounds_agree, mean_pairwise_agreement
+from qbench_portrait_lib.run.judge import (
+    HttpJudge,
+    JudgeUnavailableError,
+    all_rounds_agree,
+    mean_pairwise_agreement,
+)
 from qbench_portrait_lib.run.judge_prompt import JUDGE_SYSTEM_PROMPT, parse_judge_score, render_judge_prompt
 from qbench_portrait_lib.scoring import score_predictions
 from qbench_portrait_lib.scoring.judging import OpenEndedItem, validate_judge_scores
@@ -158,6 +163,20 @@ def test_http_failures_are_judge_failures_and_not_cached(tmp_path):
         again = make_judge(server, tmp_path / "cache", rounds=3, reply_retries=0)
         assert again([broken, ITEMS[0]]) == [2.0, 2.0]
         assert again.stats["calls"] == 3 and again.stats["cache_hits"] == 3
+
+
+def test_a_judge_that_answers_nothing_is_an_error_not_a_silent_proxy(tmp_path):
+    with FakeOpenAIServer(
+        api_key="the-right-key", responder=grading_responder, require_image=False
+    ) as server:
+        judge = make_judge(server, tmp_path / "cache", rounds=2, reply_retries=0)  # sends no key: 401
+        with pytest.raises(
+            JudgeUnavailableError, match=r"answered none of 4 requests \(2 answers to grade\)"
+        ):
+            judge(ITEMS[:2])
+        assert judge.stats["http_failures"] == 4 and judge.stats["failures"] == 2
+        assert "the server refused the API key" in judge._last_error
+    assert issubclass(JudgeUnavailableError, ValueError)  # a QBenchError: the CLI prints one message
 
 
 def test_single_round_uses_temperature_zero_and_the_key_stays_out_of_the_cache(tmp_path, monkeypatch, caplog):

@@ -48,6 +48,18 @@ seed_option = click.option("--seed", type=click.IntRange(min=0), default=0, show
 API_KEY_ENV_HELP = f"Environment variable holding the API key [default: {DEFAULT_API_KEY_ENV}, if set]."
 
 
+def timeout_option(name: str, help_text: str) -> Callable[[_F], _F]:
+    """``--timeout``-style option: seconds to wait for one response (at least 0.1)."""
+    return click.option(
+        name, type=click.FloatRange(min=0.1), default=120.0, show_default=True, help=help_text
+    )
+
+
+def max_attempts_option(name: str, help_text: str) -> Callable[[_F], _F]:
+    """``--max-attempts``-style option: tries per request, the first one included."""
+    return click.option(name, type=click.IntRange(min=1), default=5, show_default=True, help=help_text)
+
+
 def judge_options(command: _F) -> _F:
     """Add the ``--judge-*`` options (all optional; no judge without ``--judge-base-url``).
 
@@ -83,6 +95,8 @@ def judge_options(command: _F) -> _F:
             show_default=True,
             help="Judge requests in flight at once.",
         ),
+        timeout_option("--judge-timeout", "Seconds to wait for one judge response."),
+        max_attempts_option("--judge-max-attempts", "Tries per judge request."),
     ]
     for option in reversed(options):
         command = option(command)

@@ -11,7 +11,12 @@ from pathlib import Path
 
 import click
 
-from qbench_portrait_lib.cli.options import API_KEY_ENV_HELP, DATASET_HELP
+from qbench_portrait_lib.cli.options import (
+    API_KEY_ENV_HELP,
+    DATASET_HELP,
+    max_attempts_option,
+    timeout_option,
+)
 from qbench_portrait_lib.jobs.predict import check_complete, predict_benchmark, summary_text
 from qbench_portrait_lib.run.client import RetryPolicy
 from qbench_portrait_lib.run.runner import RunConfig
@@ -57,17 +62,8 @@ from qbench_portrait_lib.run.runner import RunConfig
     help="Downscale images larger than PX on their long side (default: send them untouched).",
 )
 @click.option("--api-key-env", default=None, help=API_KEY_ENV_HELP)
-@click.option(
-    "--timeout",
-    "timeout_s",
-    type=click.FloatRange(min=0.1),
-    default=120.0,
-    show_default=True,
-    help="Seconds to wait for one response.",
-)
-@click.option(
-    "--max-attempts", type=click.IntRange(min=1), default=5, show_default=True, help="Tries per request."
-)
+@timeout_option("--timeout", "Seconds to wait for one response.")
+@max_attempts_option("--max-attempts", "Tries per request.")
 def predict(
     dataset_source: str,
     base_url: str,
@@ -79,7 +75,7 @@ def predict(
     limit: int | None,
     image_max_side: int | None,
     api_key_env: str | None,
-    timeout_s: float,
+    timeout: float,
     max_attempts: int,
 ) -> None:
     """Ask a model behind an OpenAI-compatible endpoint every question; write JSONL.
@@ -94,7 +90,7 @@ def predict(
         temperature=temperature,
         concurrency=concurrency,
         image_max_side=image_max_side,
-        timeout_s=timeout_s,
+        timeout_s=timeout,
         retry=RetryPolicy(max_attempts=max_attempts),
     )
     summary = predict_benchmark(dataset_source, out_path, config, api_key_env=api_key_env, limit=limit)

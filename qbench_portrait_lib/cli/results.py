@@ -73,6 +73,8 @@ def score_command(
     judge_cache_dir: Path | None,
     judge_api_key_env: str | None,
     judge_concurrency: int,
+    judge_timeout: float,
+    judge_max_attempts: int,
 ) -> None:
     """Score a predictions JSONL (id + response per line) against the benchmark.
 
@@ -86,6 +88,8 @@ def score_command(
         cache_dir=judge_cache_dir,
         api_key_env=judge_api_key_env,
         concurrency=judge_concurrency,
+        timeout_s=judge_timeout,
+        max_attempts=judge_max_attempts,
     )
     result = score_file(
         predictions,

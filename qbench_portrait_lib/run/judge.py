@@ -5,7 +5,8 @@
 ``rounds`` times (Q-Bench-Video uses 5) to grade the answer 0/1/2 against the reference,
 and returns the mean of the valid rounds, or None when no round gave a usable verdict.
 A reply without a valid ``Score:`` line is asked again (``reply_retries`` times), then
-counted as a failed round; nothing is turned into a score silently.
+counted as a failed round; nothing is turned into a score silently. A judge that answers
+none of its requests (down, or refusing the key) raises :class:`JudgeUnavailableError`.
 
 Rounds differ by their ``seed`` (round index) and, when there is more than one round,
 by sampling: the default temperature is 0 for a single round and 0.7 otherwise, so that
@@ -75,6 +76,14 @@ def mean_pairwise_agreement(valid_rounds: Sequence[Sequence[int]]) -> float:
         pairs = list(combinations(rounds, 2))
         fractions.append(sum(a == b for a, b in pairs) / len(pairs))
     return sum(fractions) / len(fractions)
+
+
+class JudgeUnavailableError(QBenchError):
+    """Every request to the judge failed and no answer got a verdict: the endpoint is down or refuses us.
+
+    Partial failures are counted in ``stats`` instead (an item without a valid round keeps
+    its proxy score); a judge that answers nothing is an error, not a run scored without it.
+    """
 
 
 class _ReplyCache:
@@ -148,6 +157,7 @@ class HttpJudge:
         self.cache = _ReplyCache(Path(cache_dir) if cache_dir is not None else default_cache_dir())
         self._api_key = os.environ.get(api_key_env) or None
         self.stats: dict[str, float] = {}
+        self._last_error = ""
 
     def __repr__(self) -> str:
         return f"HttpJudge(base_url={self.base_url!r}, model={self.model!r}, rounds={self.rounds})"
@@ -199,6 +209,7 @@ class HttpJudge:
                     result = await client.complete(request, key=f"judge {item.id} round {round_index}")
                 except ChatRequestError as error:
                     counts["http_failures"] += 1
+                    self._last_error = str(error)
                     logger.warning("judge request for %s round %d failed: %s", item.id, round_index, error)
                     return None
                 reply = result.text or ""
@@ -268,6 +279,11 @@ class HttpJudge:
             "mean_pairwise_agreement": mean_pairwise_agreement(valid_rounds),
         }
         logger.info("judge %s: %s", self.model, self.stats)
+        if counts["calls"] and counts["http_failures"] == counts["calls"] and failures == judged:
+            raise JudgeUnavailableError(
+                f"the judge {self.model!r} at {self.base_url} answered none of {counts['calls']} requests "
+                f"({judged} answers to grade); the last failure: {self._last_error}"
+            )
         return values
 
 
@@ -279,6 +295,8 @@ def build_judge(
     cache_dir: str | os.PathLike[str] | None = None,
     api_key_env: str | None = None,
     concurrency: int = 8,
+    timeout_s: float = 120.0,
+    max_attempts: int = 5,
 ) -> HttpJudge | None:
     """The judge these settings describe, or None when no ``base_url`` is given (no judge).
 
@@ -310,4 +328,6 @@ def build_judge(
         cache_dir=cache_dir,
         api_key_env=api_key_env or DEFAULT_API_KEY_ENV,
         concurrency=concurrency,
+        timeout_s=timeout_s,
+        retry=RetryPolicy(max_attempts=max_attempts),
     )

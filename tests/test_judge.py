@@ -165,11 +165,12 @@ def test_http_failures_are_judge_failures_and_not_cached(tmp_path):
         assert again.stats["calls"] == 3 and again.stats["cache_hits"] == 3
 
 
-def test_a_judge_that_answers_nothing_is_an_error_not_a_silent_proxy(tmp_path):
+def test_a_judge_that_answers_nothing_is_an_error_not_a_silent_proxy(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)  # no key sent: the server answers 401
     with FakeOpenAIServer(
         api_key="the-right-key", responder=grading_responder, require_image=False
     ) as server:
-        judge = make_judge(server, tmp_path / "cache", rounds=2, reply_retries=0)  # sends no key: 401
+        judge = make_judge(server, tmp_path / "cache", rounds=2, reply_retries=0)
         with pytest.raises(
             JudgeUnavailableError, match=r"answered none of 4 requests \(2 answers to grade\)"
         ):

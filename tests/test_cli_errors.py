@@ -10,6 +10,7 @@ Bad flags are click's usage errors (status 2) and follow the same rules.
 from __future__ import annotations
 
 import json
+import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -227,6 +228,7 @@ def test_an_error_is_one_clear_message(case: Case, paths: Paths) -> None:
     assert "Traceback" not in result.output
     errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1, result.output
+    assert not re.fullmatch(r"Error: (['\"]).*\1", errors[0]), f"a quoted repr, not a message: {errors[0]}"
     message = result.output[result.output.index("Error:") :]
     for fragment in case.says(paths):
         assert fragment in message, f"expected {fragment!r} in the error, got:\n{result.output}"

@@ -97,6 +97,11 @@ def _predict(p: Paths, model: str, out: Path) -> list[str]:
             "--out", str(out)]  # fmt: skip
 
 
+def _annotate(p: Paths, annotator: str, out: Path) -> list[str]:
+    """An annotate command line; every case fails before the page would be served."""
+    return ["annotate", "--dataset", str(p.release), "--annotator", annotator, "--out", str(out)]
+
+
 CASES = [
     Case("score: missing predictions file",
          lambda p: ["score", str(p.root / "nope.jsonl"), "--dataset", str(p.release)],
@@ -203,6 +208,15 @@ CASES = [
          lambda p: [f"{p.root / 'dead.jsonl'}: 2 of 2 requests failed", "rerun the command to retry them"]),
     Case("demo: report folder under a file", lambda p: ["demo", "--out", str(p.a_file / "r"), "--no-charts"],
          lambda p: [f"Error: Not a directory: {p.a_file / 'r'}"]),
+    Case("annotate: annotator name with a space",
+         lambda p: _annotate(p, "a b", p.root / "h.jsonl"),
+         lambda p: ["annotator name must be 1-64 letters", "got 'a b'"]),
+    Case("annotate: a host that is not loopback",
+         lambda p: [*_annotate(p, "ann", p.root / "h.jsonl"), "--host", "0.0.0.0"],
+         lambda p: ["refusing to serve the annotation page on '0.0.0.0'", "--allow-remote"]),
+    Case("annotate: answer file of someone else",
+         lambda p: _annotate(p, "ann", p.good),
+         lambda p: [f"{p.good}: id 'q1' was answered by 'm', not 'human:ann'"]),
     Case("usage: unknown option", lambda p: ["score", str(p.good), "--dataset", "x", "--report", "r"],
          lambda p: ["No such option '--report'. Did you mean '--out'?"], status=2),
     Case("usage: missing --dataset", lambda p: ["compare", str(p.good), str(p.good)],

@@ -52,14 +52,13 @@ def check_annotator(name: str) -> str:
 
     >>> check_annotator("ann-1")
     'ann-1'
-    >>> check_annotator("a b")
+    >>> check_annotator("a b")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: annotator name must be 1-64 letters, digits, '_', '.' or '-' (starting with a letter \
-or digit), got 'a b'
+    qbench_portrait_lib.contract.errors.QBenchError: annotator name must be 1-64 ... got 'a b'
     """
     if not _NAME.fullmatch(name):
-        raise ValueError(
+        raise QBenchError(
             "annotator name must be 1-64 letters, digits, '_', '.' or '-' (starting with a letter or digit), "
             f"got {name!r}"
         )
@@ -145,14 +144,14 @@ class AnswerFile:
         records = read_predictions(self.path)
         for record in records.values():
             if record.model != self.model:
-                raise ValueError(
+                raise QBenchError(
                     f"{self.path}: id {record.id!r} was answered by {record.model!r}, not {self.model!r}; "
                     f"each annotator writes their own file"
                 )
             try:
                 self.queue.position(record.id)
             except KeyError:
-                raise ValueError(
+                raise QBenchError(
                     f"{self.path}: id {record.id!r} is not a question of this dataset; "
                     f"was the file made on another dataset?"
                 ) from None

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS, label_name, option_letter
+from qbench_portrait_lib.contract.errors import QBenchError
 
 ORDERS: tuple[str, ...] = ("dataset", "shuffled")
 
@@ -96,7 +97,7 @@ class QuestionQueue:
     ) -> QuestionQueue:
         """Questions from dataset rows, in dataset order or shuffled by ``seed`` (reproducible)."""
         if order not in ORDERS:
-            raise ValueError(f"order must be one of {list(ORDERS)}, got {order!r}")
+            raise QBenchError(f"order must be one of {list(ORDERS)}, got {order!r}")
         questions = [_question(row, position) for position, row in enumerate(rows)]
         if order == "shuffled":
             random.Random(seed).shuffle(questions)

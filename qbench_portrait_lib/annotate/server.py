@@ -33,6 +33,7 @@ from aiohttp import web
 
 from qbench_portrait_lib.annotate.answer_file import AnswerError, AnswerFile
 from qbench_portrait_lib.annotate.progress import page_answer, progress
+from qbench_portrait_lib.contract.errors import QBenchError
 
 logger = logging.getLogger(__name__)
 
@@ -209,14 +210,13 @@ def build_app(answers: AnswerFile, hosts: list[str]) -> web.Application:
 def check_host(host: str, *, allow_remote: bool = False) -> str:
     """``host`` if it is a loopback address or ``allow_remote`` says another is meant.
 
-    >>> check_host("0.0.0.0")
+    >>> check_host("0.0.0.0")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: refusing to serve the annotation page on '0.0.0.0': it would expose the dataset and \
-the answer file to the network; use 127.0.0.1, or pass --allow-remote if you really mean it
+    qbench_portrait_lib.contract.errors.QBenchError: refusing to serve ... on '0.0.0.0': ... really mean it
     """
     if not is_loopback(host) and not allow_remote:
-        raise ValueError(
+        raise QBenchError(
             f"refusing to serve the annotation page on {host!r}: it would expose the dataset and the "
             f"answer file to the network; use 127.0.0.1, or pass --allow-remote if you really mean it"
         )
@@ -233,7 +233,7 @@ def bind(host: str, port: int, *, allow_remote: bool = False) -> socket.socket:
         sock.bind((host.strip("[]"), port))
     except OSError as error:
         sock.close()
-        raise OSError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        raise QBenchError(f"cannot listen on {host}:{port}: {error.strerror}") from None
     sock.listen(64)
     return sock
 

@@ -1,4 +1,8 @@
-"""CLI command ``annotate``: a local page collecting a human baseline; see :mod:`qbench_portrait_lib.cli`."""
+"""CLI command ``annotate``: a local page collecting a human baseline; see :mod:`qbench_portrait_lib.cli`.
+
+It maps its options onto :func:`~qbench_portrait_lib.annotate.session.open_session` and
+serves the page; errors are handled once, in :mod:`qbench_portrait_lib.cli.errors`.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,12 @@ from pathlib import Path
 import click
 
 from qbench_portrait_lib.annotate.queue import ORDERS
+from qbench_portrait_lib.annotate.session import open_session
+from qbench_portrait_lib.cli.options import DATASET_HELP
 
 
 @click.command("annotate")
-@click.option(
-    "--dataset",
-    required=True,
-    help="The questions: an exported dataset folder, a raw release folder, a Hub repo id, or 'sample'.",
-)
+@click.option("--dataset", metavar="SOURCE", required=True, help=DATASET_HELP)
 @click.option(
     "--annotator", required=True, help="Your name (letters, digits, '_', '.', '-'): model = human:NAME."
 )
@@ -30,7 +32,9 @@ from qbench_portrait_lib.annotate.queue import ORDERS
 @click.option(
     "--order", type=click.Choice(ORDERS), default="dataset", show_default=True, help="Order of the questions."
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of --order shuffled.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of --order shuffled."
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--allow-remote",
@@ -45,14 +49,9 @@ def annotate_command(
     Each answer is written to OUT as it is given, in the predictions format: `score OUT`
     and `compare ... OUT` read it. Stop with Ctrl+C; run the same command again to resume.
     """
-    from qbench_portrait_lib.annotate.session import open_session
-
-    try:
-        session = open_session(
-            dataset, annotator, out, host=host, port=port, order=order, seed=seed, allow_remote=allow_remote
-        )
-    except (ValueError, KeyError, OSError, ImportError) as error:
-        raise click.ClickException(str(error)) from error
+    session = open_session(
+        dataset, annotator, out, host=host, port=port, order=order, seed=seed, allow_remote=allow_remote
+    )
     answered, total = len(session.answers.records), len(session.answers.queue)
 
     def ready(url: str) -> None:

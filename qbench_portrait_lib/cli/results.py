@@ -110,6 +110,11 @@ def score_command(
 @charts_option
 @bootstrap_option
 @seed_option
+@click.option(
+    "--no-pool",
+    is_flag=True,
+    help="Do not add the pooled 'human (n=K)' row and agreement when two or more files are human:NAME.",
+)
 def compare_command(
     predictions: tuple[Path, ...],
     dataset: str,
@@ -117,11 +122,14 @@ def compare_command(
     no_charts: bool,
     bootstrap_samples: int,
     seed: int,
+    no_pool: bool,
 ) -> None:
     """Rank several models' predictions on the same questions (the paper's main table).
 
     Each model is compared with the best by a paired bootstrap and McNemar's test.
-    Open-ended answers are scored by the offline proxy.
+    Open-ended answers are scored by the offline proxy. Files written by `annotate`
+    (model human:NAME) keep their own rows; two or more are also pooled into one
+    "human (n=K)" row, with their agreement (Krippendorff's alpha) per question type.
     """
     result = compare_files(
         predictions,
@@ -130,6 +138,7 @@ def compare_command(
         charts=not no_charts,
         bootstrap_samples=bootstrap_samples,
         seed=seed,
+        pool_humans=not no_pool,
     )
     click.echo(comparison_text(result.leaderboard, report_dir))
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qbench_portrait_lib.jobs.human import pool_human_runs
 from qbench_portrait_lib.jobs.score import load_references, score_predictions_file
 from qbench_portrait_lib.report.leaderboard import Leaderboard, build_leaderboard
 from qbench_portrait_lib.report.scored_run import ScoredRun
@@ -87,11 +88,14 @@ def compare_files(
     charts: bool = True,
     bootstrap_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
     seed: int = 0,
+    pool_humans: bool = True,
 ) -> ComparedFiles:
     """Rank several predictions files on ``dataset`` and compare each with the best.
 
-    Open-ended answers are scored by the offline proxy. Writes the leaderboard report into
-    ``report_dir`` when it is given.
+    Open-ended answers are scored by the offline proxy. Files of human annotators (model
+    ``human:NAME``) keep their rows; with ``pool_humans`` two or more are also pooled into
+    one "human (n=K)" row with their agreement (see :mod:`qbench_portrait_lib.jobs.human`).
+    Writes the leaderboard report into ``report_dir`` when it is given.
     """
     paths = _existing_files(predictions)
     references = load_references(dataset)
@@ -99,6 +103,10 @@ def compare_files(
         score_predictions_file(path, references, bootstrap_samples=bootstrap_samples, seed=seed)
         for path in paths
     ]
-    leaderboard = build_leaderboard(runs, bootstrap_samples=bootstrap_samples, seed=seed)
+    pool = pool_human_runs(runs, bootstrap_samples=bootstrap_samples, seed=seed) if pool_humans else None
+    if pool is not None:
+        runs.append(pool.run)
+    agreement = pool.agreement if pool is not None else {}
+    leaderboard = build_leaderboard(runs, bootstrap_samples=bootstrap_samples, seed=seed, agreement=agreement)
     files = [] if report_dir is None else write_comparison_report(report_dir, leaderboard, charts=charts)
     return ComparedFiles(leaderboard=leaderboard, files=files)

@@ -19,6 +19,7 @@ from typing import Any
 
 from qbench_portrait_lib.annotate.agreement import agreement_by_type
 from qbench_portrait_lib.annotate.pooling import pool_annotators
+from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.report.scored_run import ScoredRun, package_version
 
 logger = logging.getLogger(__name__)
@@ -48,10 +49,12 @@ def pool_human_runs(
         return None
     names = [run.name for run in humans]
     if len(set(names)) != len(names):
-        raise ValueError(f"two human files have the same annotator: {sorted(names)}; each needs its own name")
+        raise QBenchError(
+            f"two human files have the same annotator: {sorted(names)}; each needs its own name"
+        )
     references = humans[0].references
     if any(run.references.fingerprint != references.fingerprint for run in humans):
-        raise ValueError("the human files were scored on different references; use one --dataset")
+        raise QBenchError("the human files were scored on different references; use one --dataset")
     responses = {run.name: run.responses for run in humans}
     rows = list(references.rows)
     pooled = pool_annotators(responses, rows, bootstrap_samples=bootstrap_samples, seed=seed)

@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from qbench_portrait_lib.report.leaderboard import Leaderboard
+from qbench_portrait_lib.report.leaderboard import Leaderboard, agreement_rows
 from qbench_portrait_lib.report.markdown import aligned_text, interval, percent, terminal_table
 from qbench_portrait_lib.report.scored_run import ScoredRun
 
@@ -84,8 +84,12 @@ def leaderboard_text(leaderboard: Leaderboard) -> str:
 
 
 def comparison_text(leaderboard: Leaderboard, report_dir: Path | None = None) -> str:
-    """What ``qbench-portrait compare`` prints: the ranking, what each run lacked, the report path."""
+    """What ``qbench-portrait compare`` prints: the ranking, the annotators' agreement (if
+    human files were pooled), what each run lacked, the report path."""
     lines = [leaderboard_text(leaderboard)]
+    if leaderboard.agreement:
+        lines += ["", "agreement of the human annotators (Krippendorff's alpha):"]
+        lines.append(aligned_text(*agreement_rows(leaderboard.agreement)))
     for run in leaderboard.runs:
         if run.missing_ids or run.errored:
             lines.append(

@@ -234,7 +234,7 @@ def check_compare_pools_the_humans(ann1: Path, expected: dict[str, str], tmp_pat
         "".join(json.dumps({"id": q.id, "response": "A", "model": "model-x"}) + "\n" for q in queue)
     )
     report = tmp_path / "leaderboard"
-    args = ["compare", str(model), str(ann1), str(ann2.path), "--dataset", "sample", "--report", str(report)]
+    args = ["compare", str(model), str(ann1), str(ann2.path), "--dataset", "sample", "--out", str(report)]
     result = CliRunner().invoke(
         cli, [*args, "--no-charts", "--bootstrap-samples", "100"], catch_exceptions=False
     )

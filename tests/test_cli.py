@@ -104,3 +104,38 @@ def test_the_group_help_lists_every_command() -> None:
     assert result.exit_code == 0, result.output
     listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()}
     assert listed == set(cli.commands)
+
+
+#: Documents whose command lines must stay runnable: the README, the dataset card's parts, the docs.
+DOCUMENTS = [
+    README,
+    *sorted((README.parent / "dataset_card").glob("*.md")),
+    *sorted((README.parent / "docs").glob("*.md")),
+    README.parent / "lmms_eval_task" / "README.md",
+]
+
+
+def readme_invocations(path: Path = README) -> list[tuple[str, list[str]]]:
+    """``(command, flags)`` of every ``qbench-portrait COMMAND ...`` written in the code of ``path``."""
+    text = path.read_text(encoding="utf-8")
+    code = re.findall(r"```bash\n(.*?)```", text, flags=re.DOTALL) + re.findall(r"`([^`\n]+)`", text)
+    invocations = []
+    for block in code:
+        for line in block.replace("\\\n", " ").splitlines():
+            for call in re.findall(r"qbench-portrait ([a-z][a-z-]*)([^#&|]*)", line):
+                invocations.append((call[0], re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", call[1])))
+    return invocations
+
+
+def test_every_command_line_in_the_docs_uses_existing_options() -> None:
+    assert len(readme_invocations()) >= 15
+    invocations = [call for path in DOCUMENTS for call in readme_invocations(path)]
+    stale = []
+    for name, flags in invocations:
+        command = cli.commands.get(name)
+        if command is None:
+            stale.append(f"qbench-portrait {name}: no such command")
+            continue
+        known = {flag for option in options(command) for flag in option.opts}
+        stale += [f"qbench-portrait {name} {flag}" for flag in flags if flag not in known | {"--help"}]
+    assert not stale, f"the docs show commands or options that do not exist: {stale}"

@@ -7,11 +7,14 @@ of the exported dataset (ClassLabel columns as ints, ``image`` as a PIL image).
 - :func:`doc_to_visual` / :func:`doc_to_text`: the image and the canonical prompt
   (``qbench_portrait_lib.contract.prompt.render_prompt``), so lmms-eval asks exactly what
   ``qbench-portrait predict`` asks;
-- :func:`process_results`: extracts and scores one response with the scoring core and
-  returns the same record under every metric name of the YAML;
-- ``aggregate_*``: re-score all records with ``score_predictions`` and return one key of
-  its result, so every number equals what ``qbench-portrait score`` reports for the same
-  responses. Open-ended items get the offline proxy score (no LLM judge inside lmms-eval).
+- :func:`process_results`: extracts and scores one response with the scoring core (the
+  only time a response is read) and returns the same record under every metric name of
+  the YAML;
+- ``aggregate_*``: aggregate the records' item scores into the scorer's cells (no
+  extraction, no rescoring; the twelve aggregations over the same records share one
+  computation) and return one key of their flat dict, so every number equals what
+  ``qbench-portrait score`` reports for the same responses. Open-ended items get the
+  offline proxy score (no LLM judge inside lmms-eval).
 
 Unlike answer parsers that guess, an unparsable response scores 0 and counts in
 ``parse_failure_rate``; nothing is random.
@@ -25,7 +28,9 @@ from typing import Any
 from qbench_portrait_lib.baselines.image_statistics import open_image
 from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS, label_name, option_letter
 from qbench_portrait_lib.contract.prompt import render_prompt
-from qbench_portrait_lib.scoring import score_predictions
+from qbench_portrait_lib.scoring import flatten, score_all
+from qbench_portrait_lib.scoring.api import aggregate_items
+from qbench_portrait_lib.scoring.item_scores import ItemScore
 
 #: Metric names of the YAML's metric_list, each with the key of score_predictions' result it reports.
 METRIC_KEYS: dict[str, str] = {
@@ -74,30 +79,40 @@ def reference_of(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def process_results(doc: Mapping[str, Any], results: Sequence[str | None]) -> dict[str, dict[str, Any]]:
-    """Score one response; the record (reference, response, parsed answer, score) goes to every metric."""
+    """Score one response; the record (reference, response, parsed answer, score, the item's
+    details record) goes to every metric."""
     if len(results) != 1:
         raise ValueError(f"expected one generated response for {doc.get('id')!r}, got {len(results)}")
     reference = reference_of(doc)
     response = results[0]
-    detail = score_predictions([response], [reference], bootstrap_samples=0, return_details=True)["details"][
-        0
-    ]
-    parsed = detail.get("parsed")
+    item = score_all([response], [reference], bootstrap_samples=0).items[0]
     record = {
         "reference": reference,
         "response": response,
-        "parsed": list(parsed) if parsed is not None else None,
-        "score": float(detail["score"]),
+        "parsed": list(item.parsed) if item.parsed is not None else None,
+        "score": float(item.score),
+        "item": item.as_detail(),
     }
     return {metric: record for metric in METRIC_KEYS}
 
 
-def score_records(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """``score_predictions`` on the records process_results produced (no bootstrap: lmms-eval
-    computes its own standard errors)."""
-    responses = [record["response"] for record in records]
-    references = [record["reference"] for record in records]
-    return score_predictions(responses, references, bootstrap_samples=0)
+#: The last records aggregated and their flat scores: the twelve aggregations of one task
+#: receive the same record objects, so they share one computation. The records are held,
+#: so their identities cannot be reused by other objects while cached.
+_last: list[Any] = [(), {}]
+
+
+def score_records(records: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    """The flat scores of the records process_results produced, from their item scores (no
+    bootstrap: lmms-eval computes its own standard errors)."""
+    cached_records, cached_scores = _last
+    same = len(cached_records) == len(records)
+    if same and all(a is b for a, b in zip(cached_records, records, strict=True)):
+        return cached_scores
+    items = [ItemScore.from_detail(record["item"]) for record in records]
+    scores = aggregate_items(items, [record["reference"] for record in records], bootstrap_samples=0)
+    _last[:] = [tuple(records), flatten(scores)]
+    return _last[1]
 
 
 def _aggregator(metric: str):
@@ -107,7 +122,7 @@ def _aggregator(metric: str):
         return float(score_records(records)[key])
 
     aggregate.__name__ = f"aggregate_{metric}"
-    aggregate.__doc__ = f"The {key!r} value of score_predictions over all records."
+    aggregate.__doc__ = f"The {key!r} value of the scorer's flat dict over all records."
     return aggregate
 
 

@@ -25,8 +25,8 @@ with Jaccard/precision/recall/F1 beside it, and for open-ended questions an offl
 judge's 0/1/2 score halved. It reports the overall score with an image-clustered
 bootstrap interval, per-cell scores with Wilson intervals, and the closed-format accuracy
 beside each cell's chance level, for every question type, quality dimension, image
-source, level and dimension x level, the
-true/false yes-bias, and the parse-failure rate.
+source, level, dimension x level and dimension x source, the true/false yes-bias, and
+the parse-failure rate.
 """
 
 _KWARGS_DESCRIPTION = """
@@ -48,8 +48,9 @@ Returns:
     `{group}/{value}/{score,count,ci_low,ci_high,chance}` and
     `{group}/{value}/{closed_score,closed_count,closed_ci_low,closed_ci_high}` (the same
     over the cell's closed-format items only: the score `chance` belongs to) for
-    question_type, quality_dimension, image_source, level and quality_dimension_x_level
-    (values `dimension.level`); `multiple_choice/{jaccard,precision,recall,f1}`;
+    question_type, quality_dimension, image_source, level, quality_dimension_x_level
+    (values `dimension.level`) and quality_dimension_x_image_source (values
+    `dimension.source`); `multiple_choice/{jaccard,precision,recall,f1}`;
     `true_false/{balanced_accuracy,true_rate,gold_true_rate}`;
     `open_ended/{proxy_score,judge_score,judge_failures,judge_failure_rate}`;
     plus `details` when asked. See the metric card for every key.

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -30,12 +33,29 @@ def sample_references(sample):
     return list(references_from_dataset(sample, "sample").rows)
 
 
+class Demo(NamedTuple):
+    out: Path
+    output: str
+    heatmaps: list[np.ndarray]  # every array the demo's charts drew with imshow
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(tmp_path_factory) -> Demo:
+    from matplotlib.axes import Axes
+
     out = tmp_path_factory.mktemp("demo") / "report"
-    result = CliRunner().invoke(cli, ["demo", "--out", str(out)], catch_exceptions=False)
+    drawn: list[np.ndarray] = []
+    imshow = Axes.imshow
+
+    def recording_imshow(self, data, *args, **kwargs):
+        drawn.append(np.array(data, dtype=np.float64))
+        return imshow(self, data, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Axes, "imshow", recording_imshow)
+        result = CliRunner().invoke(cli, ["demo", "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return out, result.stdout
+    return Demo(out, result.stdout, drawn)
 
 
 def _as_file_value(value):
@@ -43,7 +63,7 @@ def _as_file_value(value):
 
 
 def test_demo_prints_the_headline_table(demo) -> None:
-    _, output = demo
+    output = demo.output
     assert output.startswith("Q-Bench-Portrait sample, baseline-classical")
     for cell in (
         "overall",
@@ -57,14 +77,14 @@ def test_demo_prints_the_headline_table(demo) -> None:
 
 
 def test_demo_writes_the_whole_report(demo) -> None:
-    out, _ = demo
+    out = demo.out
     for name in ("predictions.jsonl", "results.json", "details.jsonl", "report.md"):
         assert (out / name).is_file(), name
     assert len(list((out / "charts").glob("*.png"))) == 5
 
 
 def test_demo_answers_are_the_classical_baseline(demo, sample) -> None:
-    out, _ = demo
+    out = demo.out
     records = read_predictions(out / "predictions.jsonl")
     assert list(records) == list(sample["id"])
     assert [record.response for record in records.values()] == answer_with_baseline(
@@ -74,7 +94,7 @@ def test_demo_answers_are_the_classical_baseline(demo, sample) -> None:
 
 
 def test_demo_numbers_equal_the_metric_called_directly(demo, sample, sample_references) -> None:
-    out, _ = demo
+    out = demo.out
     records = read_predictions(out / "predictions.jsonl")
     responses = [records[row["id"]].response for row in sample_references]
     direct = score_predictions(responses, sample_references)
@@ -90,7 +110,7 @@ def test_demo_numbers_equal_the_evaluate_metric(demo, sample_references) -> None
 
     from qbench_portrait import METRIC_PATH
 
-    out, _ = demo
+    out = demo.out
     records = read_predictions(out / "predictions.jsonl")
     metric = evaluate.load(METRIC_PATH)
     computed = metric.compute(
@@ -101,6 +121,107 @@ def test_demo_numbers_equal_the_evaluate_metric(demo, sample_references) -> None
         assert reported[key] == pytest.approx(computed[key]), key
     for key, value in computed.items():
         assert reported[key] == pytest.approx(_as_file_value(value)), key
+
+
+@pytest.fixture(scope="module")
+def metric_result(demo, sample_references) -> dict:
+    """The evaluate metric on the demo's own predictions file: the numbers every output must show."""
+    import evaluate
+
+    from qbench_portrait import METRIC_PATH
+
+    records = read_predictions(demo.out / "predictions.jsonl")
+    responses = [records[row["id"]].response for row in sample_references]
+    return evaluate.load(METRIC_PATH).compute(predictions=responses, references=sample_references)
+
+
+def _pct(value: float) -> str:
+    return "-" if math.isnan(value) else f"{100 * value:.1f}"
+
+
+def _ci(low: float, high: float) -> str:
+    return "-" if math.isnan(low) else f"[{_pct(low)}, {_pct(high)}]"
+
+
+def _sections(text: str) -> dict[str, list[list[str]]]:
+    """report.md's table rows (cells stripped) under each "## " heading, header rows excluded."""
+    sections: dict[str, list[list[str]]] = {}
+    rows: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            rows = sections.setdefault(line[3:], [])
+        elif line.startswith("| ") and not line.startswith("|---"):
+            rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return {title: table[1:] for title, table in sections.items()}  # drop each table's header
+
+
+#: report.md's section titles of the breakdown tables, with the metric's key of each breakdown.
+BREAKDOWN_SECTIONS = {
+    "Question format": "question_type",
+    "Quality dimension": "quality_dimension",
+    "Image source": "image_source",
+    "Level": "level",
+    "Quality dimension x level": "quality_dimension_x_level",
+    "Quality dimension x image source": "quality_dimension_x_image_source",
+}
+
+
+def test_every_number_in_report_md_is_the_metrics(demo, metric_result) -> None:
+    m = metric_result
+    text = (demo.out / "report.md").read_text()
+    sections = _sections(text)
+    for title, breakdown in BREAKDOWN_SECTIONS.items():
+        prefixes = sorted({key.rsplit("/", 1)[0] for key in m if key.startswith(f"{breakdown}/")})
+        rows = sections[title]
+        assert sorted(f"{breakdown}/{row[0]}" for row in rows) == prefixes, title
+        for value, *numbers in rows:
+            k = f"{breakdown}/{value}/"
+            assert numbers == [
+                _pct(m[k + "score"]),
+                _ci(m[k + "ci_low"], m[k + "ci_high"]),
+                str(int(m[k + "count"])),
+                _pct(m[k + "closed_score"]),
+                _ci(m[k + "closed_ci_low"], m[k + "closed_ci_high"]),
+                str(int(m[k + "closed_count"])),
+                _pct(m[k + "chance"]),
+            ], k
+    grid = sections["Quality dimension x image source: grid (mean item score %, n)"]
+    for dimension, *entries in grid:
+        sources = ("natural", "synthetic_distortion", "ai_generated", "artistic", "computer_graphics")
+        expected = [
+            f"{_pct(m[f'quality_dimension_x_image_source/{dimension}.{source}/score'])} "
+            f"(n={int(m[f'quality_dimension_x_image_source/{dimension}.{source}/count'])})"
+            for source in sources
+        ]
+        assert entries == expected, dimension
+    headline = text.split("## Headline")[1].split("## ")[0]
+    numbers = re.findall(r"(?<![\w.])\d+(?:\.\d+)?", headline)
+    n_closed = sum(m[f"question_type/{qtype}/count"] for qtype in CLOSED_TYPES)
+    assert numbers == [
+        _pct(m["overall"]), "95", _pct(m["overall_ci_low"]), _pct(m["overall_ci_high"]), str(int(m["count"])),
+        _pct(m["overall_closed"]), str(int(n_closed)), _pct(m["chance"]),
+        str(int(m["parse_failures"])), _pct(m["parse_failure_rate"]), "0",  # "... and scored 0."
+        *(_pct(m[f"multiple_choice/{name}"]) for name in ("jaccard", "precision", "recall", "f1")),
+        *(_pct(m[f"true_false/{name}"]) for name in ("balanced_accuracy", "true_rate", "gold_true_rate")),
+        _pct(m["open_ended/proxy_score"]),
+    ]  # fmt: skip
+
+
+def test_every_number_in_results_json_and_the_heatmap_is_the_metrics(demo, metric_result) -> None:
+    reported = json.loads((demo.out / "results.json").read_text())["metrics"]
+    assert list(reported) == list(metric_result)
+    for key, value in metric_result.items():
+        assert reported[key] == _as_file_value(value), key  # the very floats, not approximations
+    (heatmap,) = demo.heatmaps
+    dimensions = ("technical", "aigc", "aesthetic")
+    sources = ("natural", "synthetic_distortion", "ai_generated", "artistic", "computer_graphics")
+    expected = np.array(
+        [
+            [100 * metric_result[f"quality_dimension_x_image_source/{d}.{s}/score"] for s in sources]
+            for d in dimensions
+        ]
+    )
+    np.testing.assert_array_equal(heatmap, expected)
 
 
 def test_demo_default_folder_is_in_the_working_directory() -> None:

@@ -14,7 +14,7 @@ from qbench_portrait_lib.jobs.score import References, score_responses
 from qbench_portrait_lib.report.charts import MissingExtraError
 from qbench_portrait_lib.report.markdown import headline_rows, interval, percent, terminal_table
 from qbench_portrait_lib.report.writer import json_safe, run_results, write_report
-from qbench_portrait_lib.scoring import score_predictions
+from qbench_portrait_lib.scoring import score_all, score_predictions
 
 
 def _row(
@@ -199,7 +199,7 @@ def test_report_md_puts_chance_beside_the_closed_score_of_the_same_items(written
 
 
 def test_terminal_table_has_overall_and_every_cell(small_run) -> None:
-    text = terminal_table(small_run.metrics, title="t")
+    text = terminal_table(small_run.scores, title="t")
     lines = text.splitlines()
     assert lines[0] == "t"
     assert lines[1].split() == [
@@ -217,18 +217,33 @@ def test_terminal_table_has_overall_and_every_cell(small_run) -> None:
         "%",
     ]
     assert lines[3].startswith("overall ")
-    assert len(headline_rows(small_run.metrics)) == 1 + 4 + 3 + 5 + 2
+    assert len(headline_rows(small_run.scores)) == 1 + 4 + 3 + 5 + 2
     assert "image_source/computer_graphics" in text
     assert "parse failures: 2 " in text  # "I cannot tell." (q05) and no response (q10)
 
 
-def test_cross_tab_in_report_counts_items_per_dimension_and_source(written) -> None:
+def test_cross_tab_in_report_counts_items_per_dimension_and_source(written, small_run) -> None:
     out, _ = written
     text = (out / "report.md").read_text()
-    cross_tab = text.split("## Quality dimension x image source")[1]
-    technical = next(line for line in cross_tab.splitlines() if line.startswith("| technical | "))
-    # technical: natural 2 items, synthetic_distortion 2, ai_generated 2 (q11, q12)
-    assert technical.count("(n=2)") == 3
+    cross_tab = text.split("## Quality dimension x image source: grid")[1]
+    assert _cells(cross_tab, "")[1:] == [
+        "natural",
+        "synthetic_distortion",
+        "ai_generated",
+        "artistic",
+        "computer_graphics",
+    ]
+    technical = _cells(cross_tab, "technical")
+    # natural: q01 right, q02 right; synthetic_distortion: q03 right, q04 wrong;
+    # ai_generated: q11 (open-ended, proxy score) and q12 right
+    ai_generated = (small_run.details[10]["proxy_score"] + 1.0) / 2
+    assert technical[1:] == [
+        "100.0 (n=2)",
+        "50.0 (n=2)",
+        f"{percent(ai_generated)} (n=2)",
+        "- (n=0)",
+        "- (n=0)",
+    ]
 
 
 def test_missing_matplotlib_gives_a_clear_error_before_writing(
@@ -248,13 +263,13 @@ def test_run_results_keeps_errored_requests(small_run) -> None:
 
 
 def test_terminal_table_reports_judge_failures_only_when_a_judge_scored(small_run) -> None:
-    assert "judge:" not in terminal_table(small_run.metrics)
+    assert "judge:" not in terminal_table(small_run.scores)
 
     def judge_failing_on_q06(items):
         return [None if item.id == "q06" else 2.0 for item in items]
 
-    judged = score_predictions(
+    judged = score_all(
         RESPONSES, list(small_references().rows), judge=judge_failing_on_q06, bootstrap_samples=0
-    )
+    ).scores
     footer = terminal_table(judged).splitlines()[-1]
     assert footer == "judge: 1 open-ended items (50.0%) got no valid judge score and kept their proxy score"

@@ -17,7 +17,7 @@ from qbench_portrait_lib.report.leaderboard import (
     leaderboard_rows,
 )
 from qbench_portrait_lib.report.writer import write_comparison_report
-from qbench_portrait_lib.scoring import compare_predictions
+from qbench_portrait_lib.scoring import compare_predictions, score_all
 
 #: The right answer to every closed question of small_references (open-ended: the reference).
 PERFECT = ["C", "False", "A, B", "A", "True", "The background is blurred.", "B", "D", "False", "A",
@@ -51,8 +51,12 @@ def test_each_other_run_is_compared_with_the_best(leaderboard) -> None:
     assert [item["model"] for item in leaderboard.comparisons] == ["mixed", "wrong"]
     for item in leaderboard.comparisons:
         other = next(run for run in leaderboard.runs if run.name == item["model"])
-        direct = compare_predictions(PERFECT, other.responses, rows, bootstrap_samples=200)
-        assert item["difference"] == pytest.approx(direct["difference"])
+        direct = compare_predictions(
+            score_all(PERFECT, rows, bootstrap_samples=0).items,
+            score_all(other.responses, rows, bootstrap_samples=0).items,
+            bootstrap_samples=200,
+        )
+        assert item == {"model": other.name, "best": "perfect", **direct}
         assert item["difference"] < 0  # model minus best
         assert item["best"] == "perfect"
     wrong = leaderboard.comparisons[1]

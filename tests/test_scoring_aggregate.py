@@ -109,7 +109,15 @@ EXPECTED_CELLS = {
     ("quality_dimension_x_level", "aigc.local"): (0.0, 2, (C3 + C4) / 2, 0.0, 2),
     ("quality_dimension_x_level", "aesthetic.global"): (2 / 3, 3, (C6 + C8) / 2, 1 / 2, 2),
     ("quality_dimension_x_level", "aesthetic.local"): (NAN, 0, NAN, NAN, 0),
+    # quality_dimension x image_source: each dimension sits on one source in the fixture
+    ("quality_dimension_x_image_source", "technical.natural"): (1.0, 2, (C1 + C2) / 2, 1.0, 2),
+    ("quality_dimension_x_image_source", "aigc.ai_generated"): (0.0, 3, (C3 + C4 + C5) / 3, 0.0, 3),
+    ("quality_dimension_x_image_source", "aesthetic.artistic"): (2 / 3, 3, (C6 + C8) / 2, 1 / 2, 2),
 }
+EMPTY = (NAN, 0, NAN, NAN, 0)
+for _dimension in ("technical", "aigc", "aesthetic"):
+    for _source in ("natural", "synthetic_distortion", "ai_generated", "artistic", "computer_graphics"):
+        EXPECTED_CELLS.setdefault(("quality_dimension_x_image_source", f"{_dimension}.{_source}"), EMPTY)
 
 EXPECTED_SCALARS = {
     "overall": 4 / 8,

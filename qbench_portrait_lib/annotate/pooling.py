@@ -11,7 +11,7 @@ model's are. Then, per question:
   a question nobody answered scores 0 as unparsed, like a model's missing answer.
 - open-ended: the mean of the answering annotators' scores (proxy or judge).
 
-The pooled items are aggregated by the scoring core into the metric's flat dict.
+The pooled items are aggregated by the scoring core into its cells and their flat dict.
 
 >>> refs = [{"id": "q1", "image_id": "i1", "question": "The face is sharp.",
 ...          "question_type": "true_false", "options": ["True", "False"], "answer": ["True"],
@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from qbench_portrait_lib.scoring.aggregate import aggregate
-from qbench_portrait_lib.scoring.api import check_options, check_predictions, overall_interval, score_items
+from qbench_portrait_lib.scoring.api import check_options, check_predictions, score_items
+from qbench_portrait_lib.scoring.cells import Scores
+from qbench_portrait_lib.scoring.flatten import flatten
 from qbench_portrait_lib.scoring.item_scores import ItemScore
 from qbench_portrait_lib.scoring.judging import JudgeFn
 from qbench_portrait_lib.scoring.references import normalize_references
@@ -42,11 +44,14 @@ _PARTIAL = ("jaccard", "precision", "recall", "f1")
 
 @dataclass(frozen=True)
 class PooledScores:
-    """The pooled row: the metric's flat dict, per-item details (with votes), item scores."""
+    """The pooled row: its cells and their flat dict, the pooled item scores, per-item details
+    (with votes)."""
 
     name: str
     annotators: tuple[str, ...]
+    scores: Scores
     metrics: dict[str, Any]
+    items: tuple[ItemScore, ...]
     details: list[dict[str, Any]]
 
     @property
@@ -136,13 +141,14 @@ def pool_annotators(
             item, extra = _pool_closed(items)
         pooled.append(item)
         details.append({**item.as_detail(), **extra})
-    metrics: dict[str, Any] = aggregate(pooled, records, judged=judge is not None)
-    low, high = overall_interval(pooled, samples=bootstrap_samples, seed=seed)
-    metrics = {
-        "overall": metrics.pop("overall"),
-        "overall_closed": metrics.pop("overall_closed"),
-        "overall_ci_low": low,
-        "overall_ci_high": high,
-        **metrics,
-    }
-    return PooledScores(name=pooled_name(len(names)), annotators=names, metrics=metrics, details=details)
+    scores = aggregate(
+        pooled, records, judged=judge is not None, bootstrap_samples=bootstrap_samples, seed=seed
+    )
+    return PooledScores(
+        name=pooled_name(len(names)),
+        annotators=names,
+        scores=scores,
+        metrics=flatten(scores),
+        items=tuple(pooled),
+        details=details,
+    )

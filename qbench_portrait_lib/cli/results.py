@@ -48,7 +48,7 @@ _predictions_file = click.Path(dir_okay=False, path_type=Path)
 def demo_command(out: Path, baseline: str, no_charts: bool) -> None:
     """Answer the embedded sample with a baseline, score it and write a report (offline, no GPU)."""
     result = run_demo(out, baseline=baseline, charts=not no_charts)
-    click.echo(terminal_table(result.run.metrics, title=f"Q-Bench-Portrait sample, baseline-{baseline}"))
+    click.echo(terminal_table(result.run.scores, title=f"Q-Bench-Portrait sample, baseline-{baseline}"))
     click.echo(f"report written to {out / 'report.md'} ({len(result.files)} files)")
 
 

@@ -75,7 +75,9 @@ def pool_human_runs(
     }
     run = ScoredRun(
         name=pooled.name,
+        scores=pooled.scores,
         metrics=pooled.metrics,
+        items=pooled.items,
         details=pooled.details,
         responses=[None] * len(rows),  # no single response per question: see the details' votes
         references=references,

@@ -4,10 +4,10 @@ The run it returns (:class:`~qbench_portrait_lib.report.scored_run.ScoredRun`) i
 beside the report that renders it; the names are re-exported here.
 
 It loads the references (every contract column except the image), lines the predictions
-up with them by id, calls the metric's scoring function and keeps everything a report
-needs: the flat metric dict, the per-item details, the ids without a prediction, the
-failed requests, and the run's metadata (dataset fingerprint, model, prompt version,
-judge settings, package version, date).
+up with them by id, calls the scoring core once and keeps everything a report needs:
+the scorer's cells and their flat metric dict, the item scores and their details, the ids
+without a prediction, the failed requests, and the run's metadata (dataset fingerprint,
+model, prompt version, judge settings, package version, date).
 
 Questions without a prediction and failed requests score as unparsed; a prediction for
 an id the dataset does not hold is an error (the file belongs to another dataset).
@@ -38,7 +38,7 @@ from qbench_portrait_lib.report.scored_run import (
     package_version,
 )
 from qbench_portrait_lib.run.predictions import PredictionRecord, read_predictions
-from qbench_portrait_lib.scoring import score_predictions
+from qbench_portrait_lib.scoring import score_all
 from qbench_portrait_lib.scoring.judging import JudgeFn
 
 logger = logging.getLogger(__name__)
@@ -137,15 +137,13 @@ def score_responses(
     metadata: Mapping[str, Any] | None = None,
 ) -> ScoredRun:
     """Score responses aligned with ``references.rows`` and gather the run's metadata."""
-    result = score_predictions(
+    scored = score_all(
         list(responses),
         list(references.checked or references.rows),
         judge=judge,
-        return_details=True,
         bootstrap_samples=bootstrap_samples,
         seed=seed,
     )
-    details = result.pop("details")
     run_metadata: dict[str, Any] = {
         "model": name,
         "dataset": references.source,
@@ -162,8 +160,10 @@ def score_responses(
     run_metadata.update(metadata or {})
     return ScoredRun(
         name=name,
-        metrics=result,
-        details=details,
+        scores=scored.scores,
+        metrics=scored.flat(),
+        items=scored.items,
+        details=[item.as_detail() for item in scored.items],
         responses=list(responses),
         references=references,
         missing_ids=list(missing_ids),

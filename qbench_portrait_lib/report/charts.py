@@ -15,12 +15,14 @@ from __future__ import annotations
 import logging
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from qbench_portrait_lib.contract.errors import QBenchError
-from qbench_portrait_lib.report.tables import GROUP_TITLES, CellRow, CrossCell, breakdown_rows
+from qbench_portrait_lib.report.markdown import method_name
+from qbench_portrait_lib.report.tables import GROUP_TITLES, cross_tab_grid
+from qbench_portrait_lib.scoring.cells import Cell, Scores
 
 logger = logging.getLogger(__name__)
 
@@ -55,47 +57,54 @@ def _percent_or_zero(value: float) -> float:
     return 0.0 if math.isnan(value) else 100 * value
 
 
-def _empty_note(row: CellRow, *, closed: bool) -> str:
+def _empty_note(cell: Cell, *, closed: bool) -> str:
     """Why a cell has no bar ("" when it has one)."""
-    if row.count == 0:
+    if cell.count == 0:
         return "no items"
-    return "no closed items" if closed and row.closed_count == 0 else ""
+    return "no closed items" if closed and cell.closed_count == 0 else ""
 
 
-def _draw_bars(
-    ax: Any,
-    series: Sequence[tuple[str, Mapping[str, Any]]],
-    group: str,
-    values: Sequence[str],
-    *,
-    closed: bool,
-) -> None:
+def bar_values(cells: Sequence[Cell], *, closed: bool) -> tuple[list[float], list[float], list[float]]:
+    """Bar heights and error bar lengths below and above, in percent (0 where undefined).
+
+    >>> from qbench_portrait_lib.scoring.cells import Interval
+    >>> nan = Interval(math.nan, math.nan, "wilson")
+    >>> cell = Cell("level", ("local",), 4, 0.5, Interval(0.25, 0.875, "wilson"), 0, math.nan, nan, math.nan)
+    >>> bar_values([cell], closed=False), bar_values([cell], closed=True)
+    (([50.0], [25.0], [37.5]), ([0.0], [0.0], [0.0]))
+    """
+    heights, lower, upper = [], [], []
+    for cell in cells:
+        score = cell.closed_score if closed else cell.score
+        span = cell.closed_interval if closed else cell.interval
+        heights.append(_percent_or_zero(score))
+        lower.append(0.0 if math.isnan(span.low) else 100 * (score - span.low))
+        upper.append(0.0 if math.isnan(span.high) else 100 * (span.high - score))
+    return heights, lower, upper
+
+
+def _draw_bars(ax: Any, series: Sequence[tuple[str, Scores]], breakdown: str, *, closed: bool) -> None:
     """One bar per model and cell: all-items scores, or closed-format accuracies."""
     width = 0.8 / max(len(series), 1)
-    for index, (_, metrics) in enumerate(series):
-        rows = breakdown_rows(metrics, group, values)
-        xs = [position - 0.4 + width * (index + 0.5) for position in range(len(values))]
-        scores = [row.closed_score if closed else row.score for row in rows]
-        lows = [row.closed_ci_low if closed else row.ci_low for row in rows]
-        highs = [row.closed_ci_high if closed else row.ci_high for row in rows]
-        heights = [_percent_or_zero(score) for score in scores]
-        lower = [0.0 if math.isnan(low) else 100 * (s - low) for s, low in zip(scores, lows, strict=True)]
-        upper = [0.0 if math.isnan(high) else 100 * (high - s) for s, high in zip(scores, highs, strict=True)]
+    for index, (_, scores) in enumerate(series):
+        cells = scores.cells(breakdown)
+        xs = [position - 0.4 + width * (index + 0.5) for position in range(len(cells))]
+        heights, lower, upper = bar_values(cells, closed=closed)
         colour = f"C{index % 10}"
         ax.bar(xs, heights, width * 0.92, yerr=[lower, upper], capsize=3, color=colour, ecolor="#333333")
-        for x, row in zip(xs, rows, strict=True):
-            note = _empty_note(row, closed=closed)
+        for x, cell in zip(xs, cells, strict=True):
+            note = _empty_note(cell, closed=closed)
             if note:
                 ax.text(x, 3, note, ha="center", va="bottom", rotation=90, fontsize=8, color="#555555")
 
 
-def _draw_chance(ax: Any, metrics: Mapping[str, Any], group: str, values: Sequence[str]) -> bool:
+def _draw_chance(ax: Any, scores: Scores, breakdown: str) -> bool:
     """Each cell's chance level (it depends on the cell's questions, not on the model)."""
     drawn = False
-    for position, row in enumerate(breakdown_rows(metrics, group, values)):
-        if not math.isnan(row.chance):
+    for position, cell in enumerate(scores.cells(breakdown)):
+        if not math.isnan(cell.chance):
             ax.hlines(
-                100 * row.chance,
+                100 * cell.chance,
                 position - 0.45,
                 position + 0.45,
                 colors="#d62728",
@@ -107,27 +116,23 @@ def _draw_chance(ax: Any, metrics: Mapping[str, Any], group: str, values: Sequen
     return drawn
 
 
-def plot_breakdown(
-    series: Sequence[tuple[str, Mapping[str, Any]]],
-    group: str,
-    values: Sequence[str],
-    path: Path,
-) -> Path:
+def plot_breakdown(series: Sequence[tuple[str, Scores]], breakdown: str, path: Path) -> Path:
     """Two-panel bar chart of one breakdown for one or several models; saved to ``path``.
 
-    ``series`` pairs a model name with its flat metric dict. Top panel: score over all
-    items; bottom panel: closed-format accuracy with the chance level of the same items.
+    ``series`` pairs a model name with its scores. Top panel: score over all items;
+    bottom panel: closed-format accuracy with the chance level of the same items.
     """
     plt = require_matplotlib()
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    values = [cell.value for cell in series[0][1].cells(breakdown)] if series else []
     n_series = max(len(series), 1)
     fig_width = max(6.0, 1.3 * len(values) + 0.4 * n_series * len(values))
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(fig_width, 7.4), sharex=True)
-    _draw_bars(top, series, group, values, closed=False)
-    _draw_bars(bottom, series, group, values, closed=True)
-    chance_drawn = bool(series) and _draw_chance(bottom, series[0][1], group, values)
+    _draw_bars(top, series, breakdown, closed=False)
+    _draw_bars(bottom, series, breakdown, closed=True)
+    chance_drawn = bool(series) and _draw_chance(bottom, series[0][1], breakdown)
     top.set_title("All items (open-ended answers by proxy or judge score)", fontsize=10)
     bottom.set_title("Closed formats only (single/multiple choice, true/false)", fontsize=10)
     top.set_ylabel("score (%)")
@@ -144,7 +149,8 @@ def plot_breakdown(
         bottom.legend(
             handles=[chance], fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False
         )
-    fig.suptitle(f"{GROUP_TITLES[group]}: mean with 95% Wilson interval", fontsize=11)
+    method = method_name(series[0][1].cells(breakdown)[0].interval) if series else "-"
+    fig.suptitle(f"{GROUP_TITLES[breakdown]}: mean with 95% {method} interval", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(fig)
@@ -153,21 +159,21 @@ def plot_breakdown(
 
 
 def plot_cross_tab(
-    cells: Mapping[tuple[str, str], CrossCell],
+    cells: Sequence[Cell],
     path: Path,
     *,
     title: str = "Mean item score (%) by quality dimension and image source",
 ) -> Path:
-    """Heatmap of a cross tab (rows x columns); each cell shows its score and item count."""
+    """Heatmap of a cross tab's cells (rows x columns); each cell shows its score and item count.
+
+    The array drawn is :meth:`~qbench_portrait_lib.report.tables.Grid.scores_percent`.
+    """
     plt = require_matplotlib()
-    row_names = list(dict.fromkeys(key[0] for key in cells))
-    col_names = list(dict.fromkeys(key[1] for key in cells))
-    grid = [[100 * cells[row, col].score for col in col_names] for row in row_names]
-    fig, ax = plt.subplots(figsize=(1.5 * len(col_names) + 2.5, 0.9 * len(row_names) + 1.8))
-    image = ax.imshow(grid, vmin=0, vmax=100, cmap="viridis", aspect="auto")
-    for i, row in enumerate(row_names):
-        for j, col in enumerate(col_names):
-            cell = cells[row, col]
+    grid = cross_tab_grid(cells)
+    fig, ax = plt.subplots(figsize=(1.5 * len(grid.columns) + 2.5, 0.9 * len(grid.rows) + 1.8))
+    image = ax.imshow(grid.scores_percent(), vmin=0, vmax=100, cmap="viridis", aspect="auto")
+    for i, row_cells in enumerate(grid.cells):
+        for j, cell in enumerate(row_cells):
             if cell.count == 0:
                 ax.text(j, i, "no items", ha="center", va="center", fontsize=8, color="#888888")
                 continue
@@ -181,8 +187,8 @@ def plot_cross_tab(
                 fontsize=8,
                 color=colour,
             )
-    ax.set_xticks(range(len(col_names)), [_tick_label(col) for col in col_names], fontsize=9)
-    ax.set_yticks(range(len(row_names)), [_tick_label(row) for row in row_names], fontsize=9)
+    ax.set_xticks(range(len(grid.columns)), [_tick_label(col) for col in grid.columns], fontsize=9)
+    ax.set_yticks(range(len(grid.rows)), [_tick_label(row) for row in grid.rows], fontsize=9)
     ax.set_title(title, fontsize=10)
     fig.colorbar(image, ax=ax, label="score (%)")
     fig.tight_layout()

@@ -4,7 +4,10 @@ The CLI prints these strings and nothing else; they read the scorer's numbers an
 recompute them.
 
 >>> from qbench_portrait_lib.report.scored_run import References, ScoredRun
->>> run = ScoredRun(name="m", metrics={}, details=[], responses=[], references=References((), "x"),
+>>> from qbench_portrait_lib.scoring import score_all
+>>> scored = score_all([], [], bootstrap_samples=0)
+>>> run = ScoredRun(name="m", scores=scored.scores, metrics=scored.flat(), items=(), details=[],
+...                 responses=[], references=References((), "x"),
 ...                 missing_ids=["q1", "q2"], errored={"q3": "HTTP 500"})
 >>> print("\\n".join(inputs_lines(run, None)))
 2 questions without a prediction (scored as unparsed): q1, q2
@@ -18,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qbench_portrait_lib.report.leaderboard import Leaderboard, agreement_rows
-from qbench_portrait_lib.report.markdown import aligned_text, interval, percent, terminal_table
+from qbench_portrait_lib.report.markdown import aligned_text, cell_interval, interval, percent, terminal_table
 from qbench_portrait_lib.report.scored_run import ScoredRun
 
 #: How many missing or failed ids are printed before pointing at results.json.
@@ -46,7 +49,7 @@ def inputs_lines(run: ScoredRun, report_dir: Path | None) -> list[str]:
 
 def scored_run_text(run: ScoredRun, report_dir: Path | None = None) -> str:
     """What ``qbench-portrait score`` prints: the metrics table, what was missing, the report path."""
-    lines = [terminal_table(run.metrics, title=f"{run.name} on {run.references.source}")]
+    lines = [terminal_table(run.scores, title=f"{run.name} on {run.references.source}")]
     lines += inputs_lines(run, report_dir)
     if report_dir is not None:
         lines.append(f"report written to {report_dir / 'report.md'}")
@@ -69,14 +72,14 @@ def leaderboard_text(leaderboard: Leaderboard) -> str:
     comparisons = {item["model"]: item for item in leaderboard.comparisons}
     rows = []
     for rank, run in enumerate(leaderboard.runs, start=1):
-        metrics = run.metrics
+        overall = run.scores.overall
         rows.append(
             [
                 str(rank),
                 run.name,
-                percent(metrics["overall"]),
-                interval(metrics["overall_ci_low"], metrics["overall_ci_high"]),
-                percent(metrics["overall_closed"]),
+                percent(overall.score),
+                cell_interval(overall.interval),
+                percent(overall.closed_score),
                 *_paired_cells(comparisons.get(run.name)),
             ]
         )

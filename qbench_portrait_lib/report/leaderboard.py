@@ -16,20 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from qbench_portrait_lib.report.markdown import closed_count, interval, markdown_table, percent
+from qbench_portrait_lib.report.markdown import cell_interval, interval, markdown_table, percent
 from qbench_portrait_lib.report.scored_run import ScoredRun, ScoringInputError, package_version
-from qbench_portrait_lib.report.tables import BREAKDOWNS, GROUP_TITLES
-from qbench_portrait_lib.scoring.compare import compare_item_scores
-
-#: Leaderboard columns after "overall": every cell of every breakdown, as (group, value).
-CELL_COLUMNS: tuple[tuple[str, str], ...] = tuple(
-    (group, value) for group, values in BREAKDOWNS for value in values
-)
-
-#: Columns of the closed-format table: the same cells but open-ended, which has no closed item.
-CLOSED_CELL_COLUMNS: tuple[tuple[str, str], ...] = tuple(
-    cell for cell in CELL_COLUMNS if cell != ("question_type", "open_ended")
-)
+from qbench_portrait_lib.report.tables import CHART_BREAKDOWNS, GROUP_TITLES
+from qbench_portrait_lib.scoring import compare_predictions
+from qbench_portrait_lib.scoring.cells import Cell, Scores
 
 
 @dataclass(frozen=True)
@@ -59,12 +50,8 @@ def unique_names(names: Sequence[str]) -> list[str]:
 
 
 def _overall(run: ScoredRun) -> float:
-    value = run.metrics["overall"]
-    return -math.inf if value is None or math.isnan(value) else float(value)
-
-
-def _item_scores(run: ScoredRun) -> list[float]:
-    return [float(detail["score"]) for detail in run.details]
+    value = run.scores.overall.score
+    return -math.inf if math.isnan(value) else float(value)
 
 
 def build_leaderboard(
@@ -76,7 +63,7 @@ def build_leaderboard(
 ) -> Leaderboard:
     """Rank ``runs`` (scored on the same references) and compare each with the best.
 
-    ``compare_item_scores(best, other)`` gives, for each other run, its difference from
+    ``compare_predictions(best.items, other.items)`` gives, for each other run, its difference from
     the best (other minus best: negative when it scores lower) with a 95% interval, from
     the runs' item scores (a pooled human row has scores but no single response).
     ``agreement`` (from pooling human files) is carried into the report.
@@ -95,18 +82,15 @@ def build_leaderboard(
     ]
     ranked = sorted(named, key=_overall, reverse=True)
     best = ranked[0]
-    rows = list(best.references.rows)
     comparisons = []
     for run in ranked[1:]:
-        result = compare_item_scores(
-            _item_scores(best), _item_scores(run), rows, bootstrap_samples=bootstrap_samples, seed=seed
-        )
+        result = compare_predictions(best.items, run.items, bootstrap_samples=bootstrap_samples, seed=seed)
         comparisons.append({"model": run.name, "best": best.name, **result})
     metadata = {
         "models": [run.name for run in ranked],
         "dataset": best.references.source,
         "dataset_fingerprint": best.references.fingerprint,
-        "questions": len(rows),
+        "questions": len(best.references.rows),
         "bootstrap_samples": bootstrap_samples,
         "seed": seed,
         "package_version": package_version(),
@@ -136,9 +120,12 @@ def comparison_results(leaderboard: Leaderboard) -> dict[str, Any]:
     }
 
 
-def _cell_counts(run: ScoredRun, key: str, columns: Sequence[tuple[str, str]]) -> list[str]:
-    """One count per cell column (the same for every run: they share the references)."""
-    return [str(int(run.metrics[f"{group}/{value}/{key}"])) for group, value in columns]
+def _columns(scores: Scores, *, closed: bool) -> list[Cell]:
+    """The cells a leaderboard lists after "overall": every cell of every one-column breakdown;
+    for the closed-format table, only those holding closed items in the compared questions.
+    """
+    cells = [cell for breakdown in CHART_BREAKDOWNS for cell in scores.cells(breakdown)]
+    return [cell for cell in cells if cell.closed_count > 0 or cell.count == 0] if closed else cells
 
 
 def leaderboard_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str]]]:
@@ -146,15 +133,15 @@ def leaderboard_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str
 
     No chance row here: chance covers closed-format items only (see :func:`closed_rows`).
     """
-    header = ["rank", "model", "overall", "95% CI", *(value for _, value in CELL_COLUMNS)]
+    columns = _columns(leaderboard.best.scores, closed=False)
+    header = ["rank", "model", "overall", "95% CI", *(cell.value for cell in columns)]
     rows = []
     for rank, run in enumerate(leaderboard.runs, start=1):
-        metrics = run.metrics
-        cells = [percent(metrics[f"{group}/{value}/score"]) for group, value in CELL_COLUMNS]
-        ci = interval(metrics["overall_ci_low"], metrics["overall_ci_high"])
-        rows.append([str(rank), run.name, percent(metrics["overall"]), ci, *cells])
-    best = leaderboard.best
-    rows.append(["", "n", str(int(best.metrics["count"])), "-", *_cell_counts(best, "count", CELL_COLUMNS)])
+        overall = run.scores.overall
+        cells = [percent(cell.score) for cell in _columns(run.scores, closed=False)]
+        rows.append([str(rank), run.name, percent(overall.score), cell_interval(overall.interval), *cells])
+    best = leaderboard.best.scores
+    rows.append(["", "n", str(best.overall.count), "-", *(str(cell.count) for cell in columns)])
     return header, rows
 
 
@@ -162,18 +149,17 @@ def closed_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the closed-format table: accuracy on the closed items in percent,
     then the chance level of those same items and their count.
     """
-    header = ["rank", "model", "closed", *(value for _, value in CLOSED_CELL_COLUMNS)]
+    best = leaderboard.best.scores
+    columns = _columns(best, closed=True)
+    header = ["rank", "model", "closed", *(cell.value for cell in columns)]
     rows = []
     for rank, run in enumerate(leaderboard.runs, start=1):
-        metrics = run.metrics
-        cells = [percent(metrics[f"{group}/{value}/closed_score"]) for group, value in CLOSED_CELL_COLUMNS]
-        rows.append([str(rank), run.name, percent(metrics["overall_closed"]), *cells])
-    best = leaderboard.best.metrics
-    chance = [percent(best[f"{group}/{value}/chance"]) for group, value in CLOSED_CELL_COLUMNS]
-    rows.append(["", "chance", percent(best["chance"]), *chance])
-    n_closed = str(closed_count(best))
+        by_label = {cell.label: cell for cell in _columns(run.scores, closed=False)}
+        cells = [percent(by_label[cell.label].closed_score) for cell in columns]
+        rows.append([str(rank), run.name, percent(run.scores.overall.closed_score), *cells])
+    rows.append(["", "chance", percent(best.overall.chance), *(percent(cell.chance) for cell in columns)])
     rows.append(
-        ["", "n closed", n_closed, *_cell_counts(leaderboard.best, "closed_count", CLOSED_CELL_COLUMNS)]
+        ["", "n closed", str(best.overall.closed_count), *(str(cell.closed_count) for cell in columns)]
     )
     return header, rows
 
@@ -251,7 +237,7 @@ def agreement_section(agreement: dict[str, dict[str, Any]]) -> list[str]:
 def leaderboard_markdown(leaderboard: Leaderboard, *, charts: Sequence[str] = ()) -> str:
     """The comparison's ``report.md``."""
     best = leaderboard.best.name
-    groups = ", ".join(GROUP_TITLES[group].lower() for group, _ in BREAKDOWNS)
+    groups = ", ".join(GROUP_TITLES[breakdown].lower() for breakdown in CHART_BREAKDOWNS)
     header, rows = leaderboard_rows(leaderboard)
     closed_header, closed_table = closed_rows(leaderboard)
     lines = [

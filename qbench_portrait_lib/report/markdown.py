@@ -14,15 +14,14 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from qbench_portrait_lib.contract.columns import CLOSED_TYPES
 from qbench_portrait_lib.report.tables import (
-    BREAKDOWNS,
-    DIMENSION_X_LEVEL,
+    CHART_BREAKDOWNS,
     GROUP_TITLES,
-    CellRow,
-    CrossCell,
-    breakdown_rows,
+    HEATMAP_BREAKDOWN,
+    TABLE_BREAKDOWNS,
+    cross_tab_grid,
 )
+from qbench_portrait_lib.scoring.cells import Cell, Interval, Scores
 
 #: How many ids a Markdown report lists inline before pointing at results.json.
 MAX_LISTED_IDS = 30
@@ -40,6 +39,11 @@ def interval(low: float, high: float) -> str:
     return f"[{percent(low)}, {percent(high)}]"
 
 
+def cell_interval(value: Interval) -> str:
+    """A cell's interval as "[low, high]" in percent (see :func:`interval`)."""
+    return interval(value.low, value.high)
+
+
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """The lines of a Markdown table.
 
@@ -51,57 +55,37 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list
     return lines
 
 
-def _cell_cells(row: CellRow, *, closed_interval: bool = True) -> list[str]:
+def _cell_cells(cell: Cell, *, closed_interval: bool = True) -> list[str]:
     """A cell's columns: all items (score, interval, n), then closed formats beside chance."""
-    closed = [percent(row.closed_score)]
+    closed = [percent(cell.closed_score)]
     if closed_interval:
-        closed.append(interval(row.closed_ci_low, row.closed_ci_high))
+        closed.append(cell_interval(cell.closed_interval))
     return [
-        row.value,
-        percent(row.score),
-        interval(row.ci_low, row.ci_high),
-        str(row.count),
+        cell.value,
+        percent(cell.score),
+        cell_interval(cell.interval),
+        str(cell.count),
         *closed,
-        str(row.closed_count),
-        percent(row.chance),
+        str(cell.closed_count),
+        percent(cell.chance),
     ]
-
-
-def closed_count(metrics: Mapping[str, Any]) -> int:
-    """Number of closed-format items (single choice, multiple choice, true/false).
-
-    >>> closed_count({"question_type/single_choice/count": 3.0, "question_type/multiple_choice/count": 1.0,
-    ...               "question_type/true_false/count": 2.0})
-    6
-    """
-    return int(sum(metrics[f"question_type/{qtype}/count"] for qtype in CLOSED_TYPES))
 
 
 #: Columns of the terminal table (see :func:`headline_rows`).
 HEADLINE_HEADER: tuple[str, ...] = ("cell", "all %", "95% CI", "n", "closed %", "n closed", "chance %")
 
 
-def headline_rows(metrics: Mapping[str, Any]) -> list[list[str]]:
-    """The terminal table's rows: the overall line, then every cell of every breakdown.
+def headline_rows(scores: Scores) -> list[list[str]]:
+    """The terminal table's rows: the overall line, then every cell of every one-column breakdown.
 
     Columns (:data:`HEADLINE_HEADER`, scores in percent): the score over all items with
     its 95% interval and item count, then the accuracy on the closed-format items, their
     count and their chance level; chance only ever sits beside the closed accuracy.
     """
-    rows = [
-        [
-            "overall",
-            percent(metrics["overall"]),
-            interval(metrics["overall_ci_low"], metrics["overall_ci_high"]),
-            str(int(metrics["count"])),
-            percent(metrics["overall_closed"]),
-            str(closed_count(metrics)),
-            percent(metrics["chance"]),
-        ],
-    ]
-    for group, values in BREAKDOWNS:
-        for row in breakdown_rows(metrics, group, values):
-            rows.append([f"{group}/{row.value}", *_cell_cells(row, closed_interval=False)[1:]])
+    rows = [["overall", *_cell_cells(scores.overall, closed_interval=False)[1:]]]
+    for breakdown in CHART_BREAKDOWNS:
+        for cell in scores.cells(breakdown):
+            rows.append([cell.label, *_cell_cells(cell, closed_interval=False)[1:]])
     return rows
 
 
@@ -125,29 +109,43 @@ def aligned_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([fmt(header), "  ".join("-" * width for width in widths), *(fmt(row) for row in rows)])
 
 
-def terminal_table(metrics: Mapping[str, Any], title: str = "") -> str:
+#: How each interval method is named in a report.
+METHOD_NAMES: dict[str, str] = {"wilson": "Wilson", "image-clustered bootstrap": "image-clustered bootstrap"}
+
+
+def method_name(value: Interval) -> str:
+    """The display name of an interval's method.
+
+    >>> method_name(Interval(0.1, 0.2, "wilson"))
+    'Wilson'
+    """
+    return METHOD_NAMES.get(value.method, value.method)
+
+
+def terminal_table(scores: Scores, title: str = "") -> str:
     """The headline table as plain aligned text for a terminal (see :func:`headline_rows`)."""
-    table = aligned_text(HEADLINE_HEADER, headline_rows(metrics))
+    table = aligned_text(HEADLINE_HEADER, headline_rows(scores))
+    cell_method = method_name(scores.cells(CHART_BREAKDOWNS[0])[0].interval)
     footer = [
         "all: every item (open-ended answers by their proxy or judge score)",
         "closed: single choice, multiple choice and true/false only, the items chance is computed on",
-        f"parse failures: {int(metrics['parse_failures'])} "
-        f"({percent(metrics['parse_failure_rate'])}% of closed items); "
-        f"intervals: image-clustered bootstrap for overall, Wilson for cells",
+        f"parse failures: {scores.parse_failures} "
+        f"({percent(scores.parse_failure_rate)}% of closed items); "
+        f"intervals: {method_name(scores.overall.interval)} for overall, {cell_method} for cells",
     ]
-    if _was_judged(metrics):
+    open_ended = scores.open_ended
+    if _was_judged(scores):
         footer.append(
-            f"judge: {int(metrics['open_ended/judge_failures'])} open-ended items "
-            f"({percent(metrics['open_ended/judge_failure_rate'])}%) got no valid judge score "
+            f"judge: {open_ended.judge_failures} open-ended items "
+            f"({percent(open_ended.judge_failure_rate)}%) got no valid judge score "
             f"and kept their proxy score"
         )
     return "\n".join([*([title] if title else []), table, *footer])
 
 
-def _was_judged(metrics: Mapping[str, Any]) -> bool:
-    """True when a judge scored this run (its failure rate is NaN without one)."""
-    rate = metrics.get("open_ended/judge_failure_rate")
-    return isinstance(rate, float) and not math.isnan(rate)
+def _was_judged(scores: Scores) -> bool:
+    """True when a judge scored open-ended items in this run."""
+    return scores.open_ended.judged and not math.isnan(scores.open_ended.judge_failure_rate)
 
 
 def _id_list(ids: Sequence[str]) -> str:
@@ -165,25 +163,24 @@ def _metadata_section(metadata: Mapping[str, Any]) -> list[str]:
     return ["## Run", "", *markdown_table(["field", "value"], rows), ""]
 
 
-def _summary_section(metrics: Mapping[str, Any], judged: bool) -> list[str]:
+def _summary_section(scores: Scores) -> list[str]:
+    overall, mc, tf = scores.overall, scores.multiple_choice, scores.true_false
     lines = [
         "## Headline",
         "",
-        f"- **Overall**: {percent(metrics['overall'])} "
-        f"(95% image-clustered bootstrap interval "
-        f"{interval(metrics['overall_ci_low'], metrics['overall_ci_high'])}), "
-        f"{int(metrics['count'])} items.",
-        f"- **Closed formats**: {percent(metrics['overall_closed'])} ({closed_count(metrics)} items); "
-        f"uniform random guessing would score {percent(metrics['chance'])}.",
-        f"- **Parse failures**: {int(metrics['parse_failures'])} closed items "
-        f"({percent(metrics['parse_failure_rate'])}%) committed to no usable answer and scored 0.",
-        f"- **Multiple choice, partial credit**: Jaccard {percent(metrics['multiple_choice/jaccard'])}, "
-        f"precision {percent(metrics['multiple_choice/precision'])}, "
-        f"recall {percent(metrics['multiple_choice/recall'])}, F1 {percent(metrics['multiple_choice/f1'])}.",
-        f"- **True/false**: balanced accuracy {percent(metrics['true_false/balanced_accuracy'])}; "
-        f'answered "True" {percent(metrics["true_false/true_rate"])}% of the time '
-        f"against {percent(metrics['true_false/gold_true_rate'])}% in the gold answers.",
-        _open_ended_line(metrics, judged),
+        f"- **Overall**: {percent(overall.score)} "
+        f"(95% {method_name(overall.interval)} interval {cell_interval(overall.interval)}), "
+        f"{overall.count} items.",
+        f"- **Closed formats**: {percent(overall.closed_score)} ({overall.closed_count} items); "
+        f"uniform random guessing would score {percent(overall.chance)}.",
+        f"- **Parse failures**: {scores.parse_failures} closed items "
+        f"({percent(scores.parse_failure_rate)}%) committed to no usable answer and scored 0.",
+        f"- **Multiple choice, partial credit**: Jaccard {percent(mc.jaccard)}, "
+        f"precision {percent(mc.precision)}, recall {percent(mc.recall)}, F1 {percent(mc.f1)}.",
+        f"- **True/false**: balanced accuracy {percent(tf.balanced_accuracy)}; "
+        f'answered "True" {percent(tf.true_rate)}% of the time '
+        f"against {percent(tf.gold_true_rate)}% in the gold answers.",
+        _open_ended_line(scores),
         "",
         "In the tables below, **all items** scores every question of a cell (open-ended answers "
         "by their proxy or judge score); **closed formats** scores only its single-choice, "
@@ -195,45 +192,53 @@ def _summary_section(metrics: Mapping[str, Any], judged: bool) -> list[str]:
     return lines
 
 
-def _open_ended_line(metrics: Mapping[str, Any], judged: bool) -> str:
-    proxy = f"- **Open-ended**: offline proxy score {percent(metrics['open_ended/proxy_score'])}"
-    if not judged:
+def _open_ended_line(scores: Scores) -> str:
+    open_ended = scores.open_ended
+    proxy = f"- **Open-ended**: offline proxy score {percent(open_ended.proxy_score)}"
+    if not open_ended.judged:
         return proxy + "; no judge was used (the proxy scores count)."
-    failures = int(metrics["open_ended/judge_failures"])
     return (
-        f"{proxy}; judge score {percent(metrics['open_ended/judge_score'])} "
-        f"({failures} judge failures, {percent(metrics['open_ended/judge_failure_rate'])}%, "
+        f"{proxy}; judge score {percent(open_ended.judge_score)} "
+        f"({open_ended.judge_failures} judge failures, {percent(open_ended.judge_failure_rate)}%, "
         f"scored by the proxy instead)."
     )
 
 
-def _breakdown_sections(metrics: Mapping[str, Any]) -> list[str]:
-    lines: list[str] = []
+def breakdown_table(cells: Sequence[Cell]) -> list[str]:
+    """One breakdown as Markdown table lines: a row per cell, all items then closed formats.
+
+    The interval columns name the cells' interval method.
+    """
+    method = method_name(cells[0].interval) if cells else "-"
+    closed_method = method_name(cells[0].closed_interval) if cells else "-"
     header = [
         "value",
         "all items %",
-        "95% CI (Wilson)",
+        f"95% CI ({method})",
         "n",
         "closed formats %",
-        "95% CI (Wilson)",
+        f"95% CI ({closed_method})",
         "n closed",
         "chance %",
     ]
-    for group, values in (*BREAKDOWNS, DIMENSION_X_LEVEL):
-        rows = [_cell_cells(row) for row in breakdown_rows(metrics, group, values)]
-        lines += [f"## {GROUP_TITLES[group]}", "", *markdown_table(header, rows), ""]
+    return markdown_table(header, [_cell_cells(cell) for cell in cells])
+
+
+def _breakdown_sections(scores: Scores) -> list[str]:
+    lines: list[str] = []
+    for breakdown in TABLE_BREAKDOWNS:
+        lines += [f"## {GROUP_TITLES[breakdown]}", "", *breakdown_table(scores.cells(breakdown)), ""]
     return lines
 
 
-def cross_tab_section(cells: Mapping[tuple[str, str], CrossCell], title: str) -> list[str]:
-    """A cross tab as a Markdown table of "score (n)" entries, rows x columns."""
-    row_names = list(dict.fromkeys(key[0] for key in cells))
-    col_names = list(dict.fromkeys(key[1] for key in cells))
+def cross_tab_section(cells: Sequence[Cell], title: str) -> list[str]:
+    """A cross tab as a Markdown grid of "score (n=count)" entries, rows x columns."""
+    grid = cross_tab_grid(cells)
     rows = [
-        [row, *(f"{percent(cells[row, col].score)} (n={cells[row, col].count})" for col in col_names)]
-        for row in row_names
+        [row, *(f"{percent(cell.score)} (n={cell.count})" for cell in row_cells)]
+        for row, row_cells in zip(grid.rows, grid.cells, strict=True)
     ]
-    return [f"## {title}", "", *markdown_table(["", *col_names], rows), ""]
+    return [f"## {title}", "", *markdown_table(["", *grid.columns], rows), ""]
 
 
 def _inputs_section(missing_ids: Sequence[str], errored: Mapping[str, str]) -> list[str]:
@@ -256,19 +261,19 @@ def _inputs_section(missing_ids: Sequence[str], errored: Mapping[str, str]) -> l
 
 def run_markdown(
     title: str,
-    metrics: Mapping[str, Any],
+    scores: Scores,
     metadata: Mapping[str, Any],
     *,
-    cross_tab: Mapping[tuple[str, str], CrossCell],
     missing_ids: Sequence[str] = (),
     errored: Mapping[str, str] | None = None,
     charts: Sequence[str] = (),
 ) -> str:
     """The whole ``report.md`` of one scored run; ``charts`` are paths relative to it."""
+    grid_title = f"{GROUP_TITLES[HEATMAP_BREAKDOWN]}: grid (mean item score %, n)"
     lines = [f"# {title}", ""]
-    lines += _summary_section(metrics, judged=metadata.get("judge") is not None)
-    lines += _breakdown_sections(metrics)
-    lines += cross_tab_section(cross_tab, "Quality dimension x image source (mean item score, %)")
+    lines += _summary_section(scores)
+    lines += _breakdown_sections(scores)
+    lines += cross_tab_section(scores.cells(HEATMAP_BREAKDOWN), grid_title)
     lines += _inputs_section(missing_ids, errored or {})
     if charts:
         lines += ["## Charts", ""] + [f"![{chart}]({chart})" for chart in charts] + [""]

@@ -1,4 +1,4 @@
-"""What a scored run is: the references, the responses, the scorer's numbers and the run's metadata.
+"""What a scored run is: the references, the responses, the scorer's cells and numbers, the run's metadata.
 
 The score job (:mod:`qbench_portrait_lib.jobs.score`) builds these; the report, the
 leaderboard and the CLI read them.
@@ -17,6 +17,8 @@ from typing import Any
 
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.contract.rows import CheckedRow
+from qbench_portrait_lib.scoring.cells import Scores
+from qbench_portrait_lib.scoring.item_scores import ItemScore
 
 
 class ScoringInputError(QBenchError):
@@ -63,10 +65,17 @@ class AlignedPredictions:
 
 @dataclass(frozen=True)
 class ScoredRun:
-    """One model's scored predictions, with everything a report shows."""
+    """One model's scored predictions, with everything a report shows.
+
+    ``scores`` holds the scorer's cells (what the report renders); ``metrics`` is their
+    flat dict (``flatten(scores)``, what results.json holds); ``items`` the item scores in
+    reference order and ``details`` the same as plain records (details.jsonl).
+    """
 
     name: str
+    scores: Scores
     metrics: dict[str, Any]
+    items: tuple[ItemScore, ...]
     details: list[dict[str, Any]]
     responses: list[str | None]
     references: References

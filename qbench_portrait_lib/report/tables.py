@@ -1,51 +1,29 @@
-"""The numbers a report shows, read out of the metric's flat result dict.
+"""Which of the scorer's cells a report shows, in which order, and how a cross tab is laid out.
 
-Pure helpers (no matplotlib, no datasets): which cells a report lists, in which order,
-and the per-cell scores of the dimension x source cross tab, computed from the metric's
-per-item ``details`` because the flat dict has no such keys.
+Pure helpers (no matplotlib, no datasets). Every number comes from the scorer's
+:class:`~qbench_portrait_lib.scoring.cells.Scores`; nothing here averages item scores.
 
->>> [group for group, _ in BREAKDOWNS]
-['question_type', 'quality_dimension', 'image_source', 'level']
->>> cells = cross_tab_scores(
-...     [{"score": 1.0}, {"score": 0.0}, {"score": 0.5}],
-...     [{"quality_dimension": "technical", "image_source": "natural"},
-...      {"quality_dimension": "technical", "image_source": "natural"},
-...      {"quality_dimension": "aesthetic", "image_source": "artistic"}])
->>> cells[("technical", "natural")], cells[("aesthetic", "artistic")]
-(CrossCell(score=0.5, count=2), CrossCell(score=0.5, count=1))
->>> cells[("aigc", "natural")]
-CrossCell(score=nan, count=0)
+>>> TABLE_BREAKDOWNS[:4]
+('question_type', 'quality_dimension', 'image_source', 'level')
+>>> HEATMAP_BREAKDOWN
+'quality_dimension_x_image_source'
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from qbench_portrait_lib.contract.columns import (
-    IMAGE_SOURCES,
-    LABEL_COLUMNS,
-    LEVELS,
-    QUALITY_DIMENSIONS,
-    QUESTION_TYPES,
-    label_name,
-)
+from qbench_portrait_lib.scoring.cells import BREAKDOWNS, SINGLE_BREAKDOWNS, Cell
 
-#: The breakdowns every report shows, in order, with the values of each.
-BREAKDOWNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("question_type", QUESTION_TYPES),
-    ("quality_dimension", QUALITY_DIMENSIONS),
-    ("image_source", IMAGE_SOURCES),
-    ("level", LEVELS),
-)
+#: The breakdowns with one value per cell: the headline table, the charts, the leaderboard columns.
+CHART_BREAKDOWNS: tuple[str, ...] = SINGLE_BREAKDOWNS
 
-#: The metric's own cross tab: quality dimension x level, values "dimension.level".
-DIMENSION_X_LEVEL: tuple[str, tuple[str, ...]] = (
-    "quality_dimension_x_level",
-    tuple(f"{dimension}.{level}" for dimension in QUALITY_DIMENSIONS for level in LEVELS),
-)
+#: Every breakdown a report lists as a table (one row per cell), in order.
+TABLE_BREAKDOWNS: tuple[str, ...] = tuple(BREAKDOWNS)
+
+#: The cross tab drawn as a heatmap (and shown as a grid in report.md).
+HEATMAP_BREAKDOWN = "quality_dimension_x_image_source"
 
 #: Human titles of the breakdowns.
 GROUP_TITLES: dict[str, str] = {
@@ -54,100 +32,42 @@ GROUP_TITLES: dict[str, str] = {
     "image_source": "Image source",
     "level": "Level",
     "quality_dimension_x_level": "Quality dimension x level",
+    "quality_dimension_x_image_source": "Quality dimension x image source",
 }
 
 
 @dataclass(frozen=True)
-class CellRow:
-    """One line of a breakdown table.
+class Grid:
+    """A cross tab's cells laid out as rows (first value) x columns (second value)."""
 
-    ``score``/``ci_low``/``ci_high``/``count`` cover all the cell's items (open-ended ones
-    by their proxy or judge score); ``closed_*`` cover its closed-format items only, the
-    items ``chance`` is computed on: a report shows chance beside ``closed_score`` only.
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    cells: tuple[tuple[Cell, ...], ...]
+
+    def scores_percent(self) -> list[list[float]]:
+        """Each cell's score in percent, row by row (NaN for an empty cell): the heatmap's array."""
+        return [[100 * cell.score for cell in row] for row in self.cells]
+
+
+def cross_tab_grid(cells: Sequence[Cell]) -> Grid:
+    """Lay out a cross tab's cells (as the scorer lists them) as a grid.
+
+    >>> import math
+    >>> from qbench_portrait_lib.scoring.cells import Interval
+    >>> nan = Interval(math.nan, math.nan, "wilson")
+    >>> def cell(row, col, score, n):
+    ...     return Cell("x", (row, col), n, score, nan, 0, math.nan, nan, math.nan)
+    >>> grid = cross_tab_grid([cell("a", "u", 0.5, 2), cell("a", "v", 1.0, 1),
+    ...                        cell("b", "u", math.nan, 0), cell("b", "v", 0.25, 4)])
+    >>> grid.rows, grid.columns, grid.scores_percent()
+    (('a', 'b'), ('u', 'v'), [[50.0, 100.0], [nan, 25.0]])
     """
-
-    group: str
-    value: str
-    score: float
-    ci_low: float
-    ci_high: float
-    count: int
-    closed_score: float
-    closed_ci_low: float
-    closed_ci_high: float
-    closed_count: int
-    chance: float
-
-
-@dataclass(frozen=True)
-class CrossCell:
-    """Mean item score and item count of one cell of a cross tab (score NaN when empty)."""
-
-    score: float
-    count: int
-
-
-def _number(metrics: Mapping[str, Any], key: str) -> float:
-    """``metrics[key]`` as a float, with a clear error when the metric did not report it."""
-    if key not in metrics:
-        raise KeyError(f"the metric result has no key {key!r}; expected the keys of score_predictions")
-    value = metrics[key]
-    return math.nan if value is None else float(value)
-
-
-def cell_row(metrics: Mapping[str, Any], group: str, value: str) -> CellRow:
-    """Read the cell ``group/value`` out of a flat metric dict.
-
-    >>> keys = {"score": 0.5, "ci_low": 0.2, "ci_high": 0.8, "count": 10.0, "chance": 0.3,
-    ...         "closed_score": 0.25, "closed_ci_low": 0.05, "closed_ci_high": 0.7, "closed_count": 4.0}
-    >>> row = cell_row({f"level/local/{key}": value for key, value in keys.items()}, "level", "local")
-    >>> row.score, row.count, row.closed_score, row.closed_count, row.chance
-    (0.5, 10, 0.25, 4, 0.3)
-    """
-    prefix = f"{group}/{value}/"
-    return CellRow(
-        group=group,
-        value=value,
-        score=_number(metrics, prefix + "score"),
-        ci_low=_number(metrics, prefix + "ci_low"),
-        ci_high=_number(metrics, prefix + "ci_high"),
-        count=int(_number(metrics, prefix + "count")),
-        closed_score=_number(metrics, prefix + "closed_score"),
-        closed_ci_low=_number(metrics, prefix + "closed_ci_low"),
-        closed_ci_high=_number(metrics, prefix + "closed_ci_high"),
-        closed_count=int(_number(metrics, prefix + "closed_count")),
-        chance=_number(metrics, prefix + "chance"),
-    )
-
-
-def breakdown_rows(metrics: Mapping[str, Any], group: str, values: Sequence[str]) -> list[CellRow]:
-    """Every cell of one breakdown, in vocabulary order (empty cells included, count 0)."""
-    return [cell_row(metrics, group, value) for value in values]
-
-
-def cross_tab_scores(
-    details: Sequence[Mapping[str, Any]],
-    references: Sequence[Mapping[str, Any]],
-    rows: str = "quality_dimension",
-    cols: str = "image_source",
-) -> dict[tuple[str, str], CrossCell]:
-    """Mean item score per (``rows`` value, ``cols`` value), from the metric's details.
-
-    ``details`` and ``references`` are aligned (the metric keeps input order). Every
-    pair of the two vocabularies is present; an empty pair has count 0 and a NaN score.
-    """
-    if len(details) != len(references):
-        raise ValueError(
-            f"details and references must be aligned, got {len(details)} details "
-            f"and {len(references)} references"
-        )
-    totals: dict[tuple[str, str], list[float]] = {
-        (row, col): [] for row in LABEL_COLUMNS[rows] for col in LABEL_COLUMNS[cols]
-    }
-    for detail, reference in zip(details, references, strict=True):
-        key = (label_name(rows, reference[rows]), label_name(cols, reference[cols]))
-        totals[key].append(float(detail["score"]))
-    return {
-        key: CrossCell(score=sum(scores) / len(scores) if scores else math.nan, count=len(scores))
-        for key, scores in totals.items()
-    }
+    if any(len(cell.values) != 2 for cell in cells):
+        raise ValueError(f"a cross tab's cells have two values each, got {[c.values for c in cells][:3]}")
+    rows = tuple(dict.fromkeys(cell.values[0] for cell in cells))
+    columns = tuple(dict.fromkeys(cell.values[1] for cell in cells))
+    by_values = {cell.values: cell for cell in cells}
+    missing = [(row, col) for row in rows for col in columns if (row, col) not in by_values]
+    if missing or len(by_values) != len(cells):
+        raise ValueError(f"a cross tab needs exactly one cell per row and column; missing {missing[:3]}")
+    return Grid(rows, columns, tuple(tuple(by_values[row, col] for col in columns) for row in rows))

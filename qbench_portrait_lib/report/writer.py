@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qbench_portrait_lib.report.markdown import run_markdown
-from qbench_portrait_lib.report.tables import BREAKDOWNS, cross_tab_scores
+from qbench_portrait_lib.report.tables import CHART_BREAKDOWNS, HEATMAP_BREAKDOWN
+from qbench_portrait_lib.scoring.cells import Cell, Scores
 
 if TYPE_CHECKING:
     from qbench_portrait_lib.report.leaderboard import Leaderboard
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CHARTS_DIR = "charts"
-HEATMAP_CHART = "quality_dimension_x_image_source.png"
+HEATMAP_CHART = f"{HEATMAP_BREAKDOWN}.png"
 
 
 def json_safe(value: Any) -> Any:
@@ -69,19 +70,21 @@ def _write_details(path: Path, run: ScoredRun) -> Path:
     return path
 
 
-def _draw_run_charts(out_dir: Path, series: Sequence[tuple[str, Mapping[str, Any]]], cells: Any) -> list[str]:
-    """Draw the breakdown charts (and the heatmap when ``cells`` is given); relative paths."""
+def _draw_run_charts(
+    out_dir: Path, series: Sequence[tuple[str, Scores]], heatmap: Sequence[Cell] | None
+) -> list[str]:
+    """Draw the breakdown charts (and the heatmap of ``heatmap``'s cells when given); relative paths."""
     from qbench_portrait_lib.report.charts import plot_breakdown, plot_cross_tab, require_matplotlib
 
     require_matplotlib()
     charts_dir = out_dir / CHARTS_DIR
     charts_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for group, values in BREAKDOWNS:
-        plot_breakdown(series, group, values, charts_dir / f"{group}.png")
-        written.append(f"{CHARTS_DIR}/{group}.png")
-    if cells is not None:
-        plot_cross_tab(cells, charts_dir / HEATMAP_CHART)
+    for breakdown in CHART_BREAKDOWNS:
+        plot_breakdown(series, breakdown, charts_dir / f"{breakdown}.png")
+        written.append(f"{CHARTS_DIR}/{breakdown}.png")
+    if heatmap is not None:
+        plot_cross_tab(heatmap, charts_dir / HEATMAP_CHART)
         written.append(f"{CHARTS_DIR}/{HEATMAP_CHART}")
     return written
 
@@ -98,14 +101,13 @@ def write_report(out_dir: str | Path, run: ScoredRun, *, charts: bool = True) ->
 
         require_matplotlib()
     out.mkdir(parents=True, exist_ok=True)
-    cells = cross_tab_scores(run.details, run.references.rows)
-    chart_paths = _draw_run_charts(out, [(run.name, run.metrics)], cells) if charts else []
+    heatmap = run.scores.cells(HEATMAP_BREAKDOWN)
+    chart_paths = _draw_run_charts(out, [(run.name, run.scores)], heatmap) if charts else []
     files = [write_json(out / "results.json", run_results(run)), _write_details(out / "details.jsonl", run)]
     markdown = run_markdown(
         f"Q-Bench-Portrait report: {run.name}",
-        run.metrics,
+        run.scores,
         run.metadata,
-        cross_tab=cells,
         missing_ids=run.missing_ids,
         errored=run.errored,
         charts=chart_paths,
@@ -129,7 +131,7 @@ def write_comparison_report(
 
         require_matplotlib()
     out.mkdir(parents=True, exist_ok=True)
-    series = [(run.name, run.metrics) for run in leaderboard.runs]
+    series = [(run.name, run.scores) for run in leaderboard.runs]
     chart_paths = _draw_run_charts(out, series, None) if charts else []
     files = [write_json(out / "results.json", comparison_results(leaderboard))]
     (out / "report.md").write_text(

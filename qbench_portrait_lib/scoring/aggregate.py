@@ -1,16 +1,15 @@
-"""Aggregate item scores into the flat dict of Python floats the metric returns.
+"""Aggregate item scores into :class:`~qbench_portrait_lib.scoring.cells.Scores`.
 
-Cells: every value of question_type, quality_dimension, image_source, level and the
-quality_dimension x level cross tab gets ``score`` (mean item score over all its items),
-``count``, a 95 % Wilson interval (``ci_low``/``ci_high``; for cells holding open-ended or
-other fractional scores it is the Wilson interval of the mean, an approximation) and
-``chance`` (the mean chance score of the cell's closed items; NaN when it has none —
-open-ended questions have no chance level). Because ``chance`` covers the closed items
-only, each cell also gets their accuracy: ``closed_score``, ``closed_count`` and its
-Wilson interval ``closed_ci_low``/``closed_ci_high`` (exact in its assumptions: closed
-items score 0 or 1); compare ``chance`` with ``closed_score``, never with ``score``.
-Empty cells have count 0.0 and NaN elsewhere; cells without closed items have
-closed_count 0.0 and NaN closed scores.
+Cells: all items, and every value of every breakdown (question_type, quality_dimension,
+image_source, level, and the quality_dimension x level and quality_dimension x image_source
+cross tabs) get a score (mean item score over all their items), a count, a 95 % interval
+— the image-clustered bootstrap for all items, Wilson for the breakdown cells (for cells
+holding open-ended or other fractional scores the Wilson interval of the mean, an
+approximation) — and a chance level (the mean chance score of the cell's closed items;
+NaN when it has none: open-ended questions have no chance level). Because chance covers
+the closed items only, each cell also gets their accuracy, count and Wilson interval (exact
+in its assumptions: closed items score 0 or 1); compare chance with the closed score,
+never with the score over all items. Empty cells have count 0 and NaN elsewhere.
 """
 
 from __future__ import annotations
@@ -20,14 +19,24 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qbench_portrait_lib.contract.columns import LABEL_COLUMNS, LEVELS, QUALITY_DIMENSIONS
-from qbench_portrait_lib.scoring.intervals import wilson_interval
+from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
+from qbench_portrait_lib.scoring.cells import (
+    BREAKDOWNS,
+    CLUSTERED_BOOTSTRAP,
+    WILSON,
+    Cell,
+    Interval,
+    OpenEndedScores,
+    PartialCredit,
+    Scores,
+    TrueFalseBias,
+    breakdown_values,
+)
+from qbench_portrait_lib.scoring.intervals import bootstrap_ratio_interval, cluster_totals, wilson_interval
 from qbench_portrait_lib.scoring.item_scores import ItemScore
 from qbench_portrait_lib.scoring.references import Reference
 
 NAN = math.nan
-CROSS_TAB = "quality_dimension_x_level"
-CROSS_TAB_VALUES: tuple[str, ...] = tuple(f"{d}.{lv}" for d in QUALITY_DIMENSIONS for lv in LEVELS)
 
 
 def _mean(values: np.ndarray) -> float:
@@ -39,56 +48,92 @@ def _codes(references: Sequence[Reference], column: str) -> np.ndarray:
     return np.fromiter((index[getattr(r, column)] for r in references), dtype=np.int64, count=len(references))
 
 
-def cell_statistics(
-    codes: np.ndarray, scores: np.ndarray, chances: np.ndarray, closed: np.ndarray, size: int
-) -> list[dict[str, float]]:
-    """Score, count, Wilson interval and chance of each of ``size`` cells given item codes,
-    then the same over the cell's closed items (``closed_*``), the score chance belongs to.
+def _breakdown_codes(codes: dict[str, np.ndarray], columns: Sequence[str]) -> np.ndarray:
+    """One code per item for a breakdown: the mixed-radix number of its columns' codes."""
+    combined = np.zeros_like(codes[columns[0]])
+    for column in columns:
+        combined = combined * len(LABEL_COLUMNS[column]) + codes[column]
+    return combined
 
-    >>> cells = cell_statistics(np.array([0, 0, 1, 0]), np.array([1.0, 0.0, 1.0, 0.25]),
-    ...                         np.array([0.5, 0.25, 0.5, np.nan]), np.array([True, True, True, False]), 3)
-    >>> cells[0]["score"], cells[0]["count"], cells[0]["chance"], cells[2]["count"]
-    (0.4166666666666667, 3.0, 0.375, 0.0)
-    >>> cells[0]["closed_score"], cells[0]["closed_count"], cells[2]["closed_score"]
-    (0.5, 2.0, nan)
+
+def breakdown_cells(
+    breakdown: str,
+    values: Sequence[tuple[str, ...]],
+    codes: np.ndarray,
+    scores: np.ndarray,
+    chances: np.ndarray,
+    closed: np.ndarray,
+) -> tuple[Cell, ...]:
+    """The cells of one breakdown given each item's cell code (an index into ``values``).
+
+    >>> cells = breakdown_cells("level", [("global",), ("local",), ("other",)], np.array([0, 0, 1, 0]),
+    ...     np.array([1.0, 0.0, 1.0, 0.25]), np.array([0.5, 0.25, 0.5, np.nan]),
+    ...     np.array([True, True, True, False]))
+    >>> cells[0].score, cells[0].count, cells[0].chance, cells[2].count
+    (0.4166666666666667, 3, 0.375, 0)
+    >>> cells[0].closed_score, cells[0].closed_count, cells[2].closed_score, cells[0].interval.method
+    (0.5, 2, nan, 'wilson')
     """
+    size = len(values)
     counts = np.bincount(codes, minlength=size)
     sums = np.bincount(codes, weights=scores, minlength=size)
     closed_counts = np.bincount(codes[closed], minlength=size)
     closed_sums = np.bincount(codes[closed], weights=scores[closed], minlength=size)
     chance_sums = np.bincount(codes[closed], weights=chances[closed], minlength=size)
     cells = []
-    for cell in range(size):
-        count = int(counts[cell])
-        n_closed = int(closed_counts[cell])
-        low, high = wilson_interval(float(sums[cell]), count)
-        closed_low, closed_high = wilson_interval(float(closed_sums[cell]), n_closed)
+    for index, cell_values in enumerate(values):
+        count, n_closed = int(counts[index]), int(closed_counts[index])
         cells.append(
-            {
-                "score": float(sums[cell] / count) if count else NAN,
-                "count": float(count),
-                "ci_low": low,
-                "ci_high": high,
-                "chance": float(chance_sums[cell] / n_closed) if n_closed else NAN,
-                "closed_score": float(closed_sums[cell] / n_closed) if n_closed else NAN,
-                "closed_count": float(n_closed),
-                "closed_ci_low": closed_low,
-                "closed_ci_high": closed_high,
-            }
+            Cell(
+                breakdown=breakdown,
+                values=tuple(cell_values),
+                count=count,
+                score=float(sums[index] / count) if count else NAN,
+                interval=Interval(*wilson_interval(float(sums[index]), count), WILSON),
+                closed_count=n_closed,
+                closed_score=float(closed_sums[index] / n_closed) if n_closed else NAN,
+                closed_interval=Interval(*wilson_interval(float(closed_sums[index]), n_closed), WILSON),
+                chance=float(chance_sums[index] / n_closed) if n_closed else NAN,
+            )
         )
-    return cells
+    return tuple(cells)
 
 
-def _partial_credit(items: Sequence[ItemScore]) -> dict[str, float]:
+def _overall_cell(
+    items: Sequence[ItemScore],
+    scores: np.ndarray,
+    chances: np.ndarray,
+    closed: np.ndarray,
+    samples: int,
+    seed: int,
+) -> Cell:
+    """The cell of all items: its interval is the image-clustered bootstrap of the mean."""
+    sums, counts = cluster_totals([item.image_id for item in items], scores)
+    low, high = bootstrap_ratio_interval(sums, counts, samples=samples, seed=seed)
+    n_closed = int(closed.sum())
+    return Cell(
+        breakdown="overall",
+        values=(),
+        count=len(items),
+        score=_mean(scores),
+        interval=Interval(low, high, CLUSTERED_BOOTSTRAP),
+        closed_count=n_closed,
+        closed_score=_mean(scores[closed]),
+        closed_interval=Interval(*wilson_interval(float(scores[closed].sum()), n_closed), WILSON),
+        chance=_mean(chances[closed]),
+    )
+
+
+def _partial_credit(items: Sequence[ItemScore]) -> PartialCredit:
     mc = [item for item in items if item.question_type == "multiple_choice"]
-    result = {}
-    for name in ("jaccard", "precision", "recall", "f1"):
-        values = np.array([getattr(item, name) for item in mc], dtype=np.float64)
-        result[f"multiple_choice/{name}"] = _mean(values)
-    return result
+    means = {
+        name: _mean(np.array([getattr(item, name) for item in mc], dtype=np.float64))
+        for name in ("jaccard", "precision", "recall", "f1")
+    }
+    return PartialCredit(**means)
 
 
-def _true_false(items: Sequence[ItemScore]) -> dict[str, float]:
+def _true_false(items: Sequence[ItemScore]) -> TrueFalseBias:
     tf = [item for item in items if item.question_type == "true_false"]
     gold_true = np.array([item.correct == ("True",) for item in tf], dtype=bool)
     right = np.array([item.score == 1.0 for item in tf], dtype=bool)
@@ -96,55 +141,60 @@ def _true_false(items: Sequence[ItemScore]) -> dict[str, float]:
     per_class = [
         float(right[gold_true == value].mean()) for value in (True, False) if (gold_true == value).any()
     ]
-    return {
-        # mean of the recall on gold-True and gold-False items (over the classes present)
-        "true_false/balanced_accuracy": float(np.mean(per_class)) if per_class else NAN,
-        # share of "True" among the responses that parsed, against the share of gold "True"
-        "true_false/true_rate": _mean(np.array([p == ("True",) for p in answered], dtype=np.float64)),
-        "true_false/gold_true_rate": _mean(gold_true.astype(np.float64)),
-    }
+    return TrueFalseBias(
+        balanced_accuracy=float(np.mean(per_class)) if per_class else NAN,
+        true_rate=_mean(np.array([p == ("True",) for p in answered], dtype=np.float64)),
+        gold_true_rate=_mean(gold_true.astype(np.float64)),
+    )
 
 
-def _open_ended(items: Sequence[ItemScore], judged: bool) -> dict[str, float]:
+def _open_ended(items: Sequence[ItemScore], judged: bool) -> OpenEndedScores:
     oe = [item for item in items if item.question_type == "open_ended"]
     failures = sum(item.judge_failed for item in oe)
     judge_scores = np.array(
         [item.judge_score for item in oe if item.judge_score is not None], dtype=np.float64
     )
-    return {
-        "open_ended/proxy_score": _mean(np.array([item.proxy_score for item in oe], dtype=np.float64)),
-        "open_ended/judge_score": _mean(judge_scores) if judged else NAN,
-        "open_ended/judge_failures": float(failures),
-        "open_ended/judge_failure_rate": failures / len(oe) if judged and oe else NAN,
-    }
+    return OpenEndedScores(
+        proxy_score=_mean(np.array([item.proxy_score for item in oe], dtype=np.float64)),
+        judge_score=_mean(judge_scores) if judged else NAN,
+        judge_failures=int(failures),
+        judge_failure_rate=failures / len(oe) if judged and oe else NAN,
+        judged=judged,
+    )
 
 
 def aggregate(
-    items: Sequence[ItemScore], references: Sequence[Reference], *, judged: bool
-) -> dict[str, float]:
-    """Every aggregate key except the bootstrap interval (see ``score_predictions``)."""
+    items: Sequence[ItemScore],
+    references: Sequence[Reference],
+    *,
+    judged: bool,
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+) -> Scores:
+    """Every cell and summary of the scored ``items`` (aligned with ``references``).
+
+    ``bootstrap_samples=0`` skips the bootstrap: the overall interval is then NaN.
+    """
+    if len(items) != len(references):
+        raise ValueError(f"expected one item score per reference: got {len(items)} and {len(references)}")
     scores = np.fromiter((item.score for item in items), dtype=np.float64, count=len(items))
     chances = np.array([NAN if item.chance is None else item.chance for item in items], dtype=np.float64)
     closed = ~np.isnan(chances)
     failures = int(sum(item.parse_failed for item in items))
     n_closed = int(closed.sum())
-    result: dict[str, float] = {
-        "overall": _mean(scores),
-        "overall_closed": _mean(scores[closed]),
-        "count": float(len(items)),
-        "parse_failures": float(failures),
-        "parse_failure_rate": failures / n_closed if n_closed else NAN,
-        "chance": _mean(chances[closed]),
-    }
     codes = {column: _codes(references, column) for column in LABEL_COLUMNS}
-    groups = {column: (codes[column], names) for column, names in LABEL_COLUMNS.items()}
-    groups[CROSS_TAB] = (codes["quality_dimension"] * len(LEVELS) + codes["level"], CROSS_TAB_VALUES)
-    for group, (group_codes, names) in groups.items():
-        cells = cell_statistics(group_codes, scores, chances, closed, len(names))
-        for name, cell in zip(names, cells, strict=True):
-            for key, value in cell.items():
-                result[f"{group}/{name}/{key}"] = value
-    result.update(_partial_credit(items))
-    result.update(_true_false(items))
-    result.update(_open_ended(items, judged))
-    return result
+    breakdowns = {
+        name: breakdown_cells(
+            name, breakdown_values(name), _breakdown_codes(codes, columns), scores, chances, closed
+        )
+        for name, columns in BREAKDOWNS.items()
+    }
+    return Scores(
+        overall=_overall_cell(items, scores, chances, closed, bootstrap_samples, seed),
+        breakdowns=breakdowns,
+        parse_failures=failures,
+        parse_failure_rate=failures / n_closed if n_closed else NAN,
+        multiple_choice=_partial_credit(items),
+        true_false=_true_false(items),
+        open_ended=_open_ended(items, judged),
+    )

@@ -1,4 +1,5 @@
-"""The public scoring functions: ``score_predictions`` and the per-item pass behind it.
+"""The public scoring functions: ``score_all`` (item scores and cells), ``score_predictions``
+(the metric's flat dict) and the per-item pass behind them.
 
 >>> refs = [
 ...     {"id": "q1", "image_id": "i1", "question": "How sharp is the face?", "question_type": "single_choice",
@@ -18,17 +19,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from qbench_portrait_lib.scoring.aggregate import aggregate
+from qbench_portrait_lib.scoring.cells import Scores
 from qbench_portrait_lib.scoring.extract import extract_answer
-from qbench_portrait_lib.scoring.intervals import (
-    MIN_BOOTSTRAP_SAMPLES,
-    bootstrap_ratio_interval,
-    cluster_totals,
-)
+from qbench_portrait_lib.scoring.flatten import flatten
+from qbench_portrait_lib.scoring.intervals import MIN_BOOTSTRAP_SAMPLES
 from qbench_portrait_lib.scoring.item_scores import ItemScore, score_closed, score_open
 from qbench_portrait_lib.scoring.judging import JudgeFn, OpenEndedItem, validate_judge_scores
 from qbench_portrait_lib.scoring.open_ended import proxy_score
@@ -129,11 +127,77 @@ def score_items(
     return [item for item in items if item is not None]
 
 
-def overall_interval(items: Sequence[ItemScore], *, samples: int, seed: int) -> tuple[float, float]:
-    """The image-clustered bootstrap interval of the overall mean score."""
-    scores = np.fromiter((item.score for item in items), dtype=np.float64, count=len(items))
-    sums, counts = cluster_totals([item.image_id for item in items], scores)
-    return bootstrap_ratio_interval(sums, counts, samples=samples, seed=seed)
+@dataclass(frozen=True)
+class Scored:
+    """Item scores (in input order) and every aggregate of them (see :func:`score_all`)."""
+
+    items: tuple[ItemScore, ...]
+    scores: Scores
+
+    def flat(self) -> dict[str, float]:
+        """The metric's flat dict (see :func:`~qbench_portrait_lib.scoring.flatten.flatten`)."""
+        return flatten(self.scores)
+
+
+def score_all(
+    predictions: Sequence[str | None],
+    references: Sequence[Mapping[str, Any]],
+    *,
+    judge: JudgeFn | None = None,
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+) -> Scored:
+    """Score raw model responses against the references: item scores and their cells.
+
+    >>> ref = {"id": "q2", "image_id": "i1", "question": "The eyes are sharp.", "question_type": "true_false",
+    ...        "options": ["True", "False"], "answer": ["False"], "quality_dimension": "technical",
+    ...        "image_source": "natural", "level": "local", "attribute": "blur", "region": "eyes"}
+    >>> scored = score_all(["False"], [ref], bootstrap_samples=0)
+    >>> cell = scored.scores.cell("level", "local")
+    >>> cell.count, cell.closed_score, cell.chance, [item.score for item in scored.items]
+    (1, 1.0, 0.5, [1.0])
+    """
+    check_options(bootstrap_samples, seed)
+    records = normalize_references(references)
+    responses = check_predictions(predictions, records)
+    items = score_items(responses, records, judge)
+    scores = aggregate(
+        items, records, judged=judge is not None, bootstrap_samples=bootstrap_samples, seed=seed
+    )
+    logger.debug("scored %d items: overall %.4f", len(items), scores.overall.score)
+    return Scored(items=tuple(items), scores=scores)
+
+
+def aggregate_items(
+    items: Sequence[ItemScore],
+    references: Sequence[Mapping[str, Any]],
+    *,
+    judged: bool = False,
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+) -> Scores:
+    """The cells of item scores made earlier (e.g. one at a time by a harness hook), without
+    scoring anything again; ``references`` are validated and must line up with ``items``.
+
+    >>> ref = {"id": "q2", "image_id": "i1", "question": "The eyes are sharp.", "question_type": 2,
+    ...        "options": ["True", "False"], "answer": ["False"], "quality_dimension": 0,
+    ...        "image_source": 0, "level": 1, "attribute": "blur", "region": "eyes"}
+    >>> items = score_all(["True"], [ref], bootstrap_samples=0).items
+    >>> aggregate_items(items, [ref], bootstrap_samples=0).cell("quality_dimension", "technical").closed_score
+    0.0
+    """
+    check_options(bootstrap_samples, seed)
+    records = normalize_references(references)
+    if len(items) != len(records):
+        raise ValueError(
+            f"expected one item score per reference: got {len(items)} items for {len(records)} references"
+        )
+    for index, (item, record) in enumerate(zip(items, records, strict=True)):
+        if item.id != record.id:
+            raise ValueError(
+                f"item {index} scores question {item.id!r} but reference {index} is {record.id!r}"
+            )
+    return aggregate(items, records, judged=judged, bootstrap_samples=bootstrap_samples, seed=seed)
 
 
 def score_predictions(
@@ -151,20 +215,8 @@ def score_predictions(
     skips the bootstrap (the overall interval is then NaN). With ``return_details`` the
     dict also holds ``details``: one record per input, in input order.
     """
-    check_options(bootstrap_samples, seed)
-    records = normalize_references(references)
-    responses = check_predictions(predictions, records)
-    items = score_items(responses, records, judge)
-    aggregates = aggregate(items, records, judged=judge is not None)
-    low, high = overall_interval(items, samples=bootstrap_samples, seed=seed)
-    result: dict[str, Any] = {
-        "overall": aggregates.pop("overall"),
-        "overall_closed": aggregates.pop("overall_closed"),
-        "overall_ci_low": low,
-        "overall_ci_high": high,
-        **aggregates,
-    }
-    logger.debug("scored %d items: overall %.4f", len(items), result["overall"])
+    scored = score_all(predictions, references, judge=judge, bootstrap_samples=bootstrap_samples, seed=seed)
+    result: dict[str, Any] = scored.flat()
     if return_details:
-        result["details"] = [item.as_detail() for item in items]
+        result["details"] = [item.as_detail() for item in scored.items]
     return result

@@ -42,6 +42,27 @@ class ItemScore(NamedTuple):
         """The per-item ``details`` record (plain Python values)."""
         return self._asdict()
 
+    @classmethod
+    def from_detail(cls, detail: Any) -> ItemScore:
+        """The item score back from its ``details`` record (lists, as JSON gives them, become tuples).
+
+        >>> item = ItemScore("q1", "true_false", "i1", ("True",), ("True",), 1.0, False, "exact", 0.5)
+        >>> ItemScore.from_detail({**item.as_detail(), "parsed": ["True"]}) == item
+        True
+        """
+        if not isinstance(detail, dict) or set(cls._fields) - set(detail) or set(detail) - set(cls._fields):
+            raise ValueError(
+                f"expected a details record with the fields {list(cls._fields)}, got {detail!r:.200}"
+            )
+        parsed = detail["parsed"]
+        return cls(
+            **{
+                **detail,
+                "parsed": None if parsed is None else tuple(parsed),
+                "correct": tuple(detail["correct"]),
+            }
+        )
+
 
 def chance_score(question_type: str, option_count: int) -> float | None:
     """Expected exact-match score of guessing uniformly among the valid answers.

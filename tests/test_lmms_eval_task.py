@@ -160,3 +160,36 @@ def test_aggregations_equal_score_predictions_on_the_same_items(task, docs):
         assert value == want or (math.isnan(value) and math.isnan(want)), name
     assert [r["overall"]["score"] for r in records] == [d["score"] for d in expected["details"]]
     assert 0.0 < expected["overall"] < 1.0 and expected["parse_failure_rate"] > 0.0
+
+
+def test_aggregations_read_item_scores_once_and_extract_nothing(task, docs, monkeypatch):
+    import copy
+    import json
+
+    import qbench_portrait_lib.scoring.api as scoring_api
+
+    responses = answer_with_baseline("random", docs, seed=2)
+    records = [task["process_results"](doc, [r]) for doc, r in zip(docs, responses, strict=True)]
+    expected = score_predictions(responses, docs, bootstrap_samples=0)
+
+    def no_extraction(*args, **kwargs):
+        raise AssertionError("an aggregation extracted an answer again")
+
+    calls = []
+    aggregate = scoring_api.aggregate
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return aggregate(*args, **kwargs)
+
+    monkeypatch.setattr(scoring_api, "extract_answer", no_extraction)
+    monkeypatch.setattr(scoring_api, "aggregate", counting)
+    for entry in task["metric_list"]:
+        entry["aggregation"]([record[entry["metric"]] for record in records])
+    assert len(calls) == 1  # the twelve aggregations share one computation
+    # records that went through a JSON round trip (lists for tuples) give the same numbers
+    copies = [json.loads(json.dumps(copy.deepcopy(record["overall"]))) for record in records]
+    assert utils.score_records(copies) == pytest.approx(
+        {k: v for k, v in expected.items() if k != "details"}, nan_ok=True
+    )
+    assert len(calls) == 2

@@ -108,8 +108,10 @@ def _overall_cell(
     seed: int,
 ) -> Cell:
     """The cell of all items: its interval is the image-clustered bootstrap of the mean."""
-    sums, counts = cluster_totals([item.image_id for item in items], scores)
-    low, high = bootstrap_ratio_interval(sums, counts, samples=samples, seed=seed)
+    low, high = NAN, NAN
+    if samples > 0:  # no bootstrap asked: no need to gather the images
+        sums, counts = cluster_totals([item.image_id for item in items], scores)
+        low, high = bootstrap_ratio_interval(sums, counts, samples=samples, seed=seed)
     n_closed = int(closed.sum())
     return Cell(
         breakdown="overall",

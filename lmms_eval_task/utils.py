@@ -28,9 +28,10 @@ from typing import Any
 from qbench_portrait_lib.baselines.image_statistics import open_image
 from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS, label_name, option_letter
 from qbench_portrait_lib.contract.prompt import render_prompt
-from qbench_portrait_lib.scoring import flatten, score_all
-from qbench_portrait_lib.scoring.api import aggregate_items
+from qbench_portrait_lib.scoring import flatten
+from qbench_portrait_lib.scoring.api import aggregate_items, check_predictions, score_items
 from qbench_portrait_lib.scoring.item_scores import ItemScore
+from qbench_portrait_lib.scoring.references import normalize_references
 
 #: Metric names of the YAML's metric_list, each with the key of score_predictions' result it reports.
 METRIC_KEYS: dict[str, str] = {
@@ -85,7 +86,8 @@ def process_results(doc: Mapping[str, Any], results: Sequence[str | None]) -> di
         raise ValueError(f"expected one generated response for {doc.get('id')!r}, got {len(results)}")
     reference = reference_of(doc)
     response = results[0]
-    item = score_all([response], [reference], bootstrap_samples=0).items[0]
+    checked = normalize_references([reference])
+    (item,) = score_items(check_predictions([response], checked), checked)
     record = {
         "reference": reference,
         "response": response,

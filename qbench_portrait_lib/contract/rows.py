@@ -87,6 +87,52 @@ def _missing(names: list[str]) -> str:
     return f"missing columns {names}; a row needs {list(REFERENCE_COLUMNS)}"
 
 
+# (name, kind, label names, label name set, may be empty) per reference column, for the fast path.
+_FAST = tuple(
+    (name, column.kind, column.vocabulary, frozenset(column.vocabulary), column.may_be_empty)
+    for name, column in ((name, BY_NAME[name]) for name in REFERENCE_COLUMNS)
+)
+
+
+def _fast_value(
+    kind: str, names: tuple[str, ...], name_set: frozenset[str], may_be_empty: bool, value: Any
+) -> Any:
+    """``value`` as the row holds it, or ``_REJECT`` when only the full check can say what is wrong."""
+    cls = value.__class__
+    if kind == "strings":
+        if (cls is list or cls is tuple) and all(item.__class__ is str for item in value):
+            return tuple(value)
+        return _REJECT
+    if kind == "label":
+        if cls is str:
+            return value if value in name_set else _REJECT
+        return names[value] if cls is int and 0 <= value < len(names) else _REJECT
+    return value if cls is str and (may_be_empty or value.strip()) else _REJECT
+
+
+_REJECT = object()
+
+
+def _fast_row(record: Mapping[str, Any]) -> CheckedRow | None:
+    """The common case (plain strings, lists of strings, labels as names or ints) with few calls.
+
+    ``None`` sends the record down the full path, which names every problem.
+    """
+    values = []
+    for name, kind, names, name_set, may_be_empty in _FAST:
+        value = _fast_value(kind, names, name_set, may_be_empty, record.get(name))
+        if value is _REJECT:
+            return None
+        values.append(value)
+    row = CheckedRow._make(values)
+    problems = question_problems(row.question_type, row.options, row.answer)
+    if problems or region_problems(row.level, row.region):
+        return None
+    if row.question_type != "open_ended" and len(row.answer) > 1:
+        row = row._replace(answer=tuple(text for text in row.options if text in row.answer))
+    return row
+
+
 def check_row(record: Any) -> tuple[CheckedRow | None, list[str]]:
     """Check ``record`` against the contract: ``(row, [])`` or ``(None, problems)``.
 
@@ -106,6 +152,9 @@ def check_row(record: Any) -> tuple[CheckedRow | None, list[str]]:
         record = record._asdict()
     if record.__class__ is not dict and not isinstance(record, Mapping):
         return None, [f"a row must be a mapping of the contract columns, got {type(record).__name__}"]
+    fast = _fast_row(record)
+    if fast is not None:
+        return fast, []
     missing = [name for name in REFERENCE_COLUMNS if record.get(name) is None]
     problems = [_missing(missing)] if missing else []
     values: dict[str, Any] = {}

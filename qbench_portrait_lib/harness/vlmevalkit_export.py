@@ -18,7 +18,7 @@ resolves (its image cells of up to 64 characters are references to another index
 >>> cells = closed_cells(row, width=4)
 >>> cells["hint"] == INSTRUCTIONS["multiple_choice"]
 True
->>> {name: cells[name] for name in ("question", "A", "B", "C", "D", "answer")}  # doctest: +NORMALIZE_WHITESPACE
+>>> {name: cells[name] for name in ("question", "A", "B", "C", "D", "answer")}
 {'question': 'Which parts are blurred?', 'A': 'Eyes', 'B': 'None ', 'C': 'Hair', 'D': '', 'answer': 'AC'}
 """
 

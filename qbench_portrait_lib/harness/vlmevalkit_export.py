@@ -7,7 +7,7 @@ VLMEvalKit's own "select the correct answer" would mislead (multi-select, true/f
 The open-ended questions go to a VQA-shaped TSV without option columns, the question
 rendered with the canonical instruction, ``answer`` the reference text(s). Both carry
 ``index`` (the question's position in the benchmark), ``category`` (quality dimension),
-``l2-category`` (image source) and :data:`~.vlmevalkit_format.EXTRA_COLUMNS`.
+``l2-category`` (image source) and the other columns of :data:`~.vlmevalkit_format.SHARED_COLUMNS`.
 
 ``image`` holds the original image bytes in base64 on the first row of each image in a
 file; later rows of the same image hold that row's index instead, which VLMEvalKit
@@ -43,9 +43,9 @@ from qbench_portrait_lib.contract.columns import (
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.contract.prompt import INSTRUCTIONS, render_prompt
 from qbench_portrait_lib.harness.vlmevalkit_format import (
-    EXTRA_COLUMNS,
     MCQ_DATASET,
     OPEN_DATASET,
+    SHARED_COLUMNS,
     pandas_safe_text,
 )
 
@@ -120,19 +120,13 @@ def open_cells(row: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _shared_cells(row: Mapping[str, Any]) -> dict[str, str]:
-    labels = {
-        column: label_name(column, row[column], where=f"question {row['id']!r}") for column in LABEL_COLUMNS
-    }
-    return {
-        "category": labels["quality_dimension"],
-        "l2-category": labels["image_source"],
-        "question_id": row["id"],
-        "question_type": labels["question_type"],
-        "image_id": row["image_id"],
-        "level": labels["level"],
-        "attribute": pandas_safe_text(row["attribute"]) if row["attribute"] else "",
-        "region": pandas_safe_text(row["region"]) if row["region"] else "",
-    }
+    cells = {}
+    for column, tsv_name in SHARED_COLUMNS.items():
+        if column in LABEL_COLUMNS:
+            cells[tsv_name] = label_name(column, row[column], where=f"question {row['id']!r}")
+        else:
+            cells[tsv_name] = pandas_safe_text(str(row[column])) if row[column] else ""
+    return cells
 
 
 def _image_bytes(image: Mapping[str, Any], question_id: str) -> bytes:
@@ -181,17 +175,7 @@ class _TsvWriter:
 def _columns(width: int, *, closed: bool) -> list[str]:
     options = [option_letter(i) for i in range(width)] if closed else []
     hint = ["hint"] if closed else []
-    return [
-        "index",
-        "image",
-        "question",
-        *hint,
-        *options,
-        "answer",
-        "category",
-        "l2-category",
-        *EXTRA_COLUMNS,
-    ]
+    return ["index", "image", "question", *hint, *options, "answer", *SHARED_COLUMNS.values()]
 
 
 def _rows(dataset: Any) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -23,6 +23,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS
 from qbench_portrait_lib.contract.errors import QBenchError
 
 #: Dataset names (file stems under $LMUData) of the two exported TSVs.
@@ -30,8 +31,18 @@ MCQ_DATASET = "QBenchPortrait"
 OPEN_DATASET = "QBenchPortrait_OpenEnded"
 DATASETS: tuple[str, ...] = (MCQ_DATASET, OPEN_DATASET)
 
-#: Columns carried from the benchmark besides VLMEvalKit's own, in both TSVs.
-EXTRA_COLUMNS: tuple[str, ...] = ("question_id", "question_type", "image_id", "level", "attribute", "region")
+#: VLMEvalKit's names for contract columns it knows by another name (the rest keep theirs).
+TSV_NAMES: dict[str, str] = {
+    "id": "question_id",
+    "quality_dimension": "category",
+    "image_source": "l2-category",
+}
+#: Contract columns each TSV shapes its own way (the option columns, the letter answer, the prompt).
+_SHAPED = frozenset({"question", "options", "answer"})
+#: Contract column -> TSV column, for every column both TSVs carry as is (labels as names).
+SHARED_COLUMNS: dict[str, str] = {
+    column: TSV_NAMES.get(column, column) for column in REFERENCE_COLUMNS if column not in _SHAPED
+}
 
 # pandas.read_csv's default missing-value strings (pandas._libs.parsers.STR_NA_VALUES).
 _PANDAS_NA_TEXTS = frozenset(

@@ -173,6 +173,18 @@ def _index_value(value: Any) -> int | None:
     return None
 
 
+def _same_id(cell: Any, question_id: str) -> bool:
+    """Whether a ``question_id`` cell names ``question_id`` (pandas reads "007" as the number 7).
+
+    >>> _same_id("q7", "q7"), _same_id(7, "007"), _same_id(7.0, "7"), _same_id(8, "007")
+    (True, True, True, False)
+    """
+    if str(cell) == question_id:
+        return True
+    number = _index_value(cell)
+    return number is not None and question_id.isdigit() and number == int(question_id)
+
+
 def to_record(row: VLMEvalKitRow, export: ExportIndex, path: str) -> PredictionRecord | int:
     """The record of ``row``; the row's index instead when the export does not hold it."""
     index = _index_value(row.index)
@@ -181,7 +193,7 @@ def to_record(row: VLMEvalKitRow, export: ExportIndex, path: str) -> PredictionR
     question_id = export.ids.get(index)
     if question_id is None:
         return index
-    if row.question_id not in (None, "") and str(row.question_id) != question_id:
+    if row.question_id not in (None, "") and not _same_id(row.question_id, question_id):
         raise QBenchError(
             f"{row.where}: index {index} is question {question_id!r} in the export {export.source}, "
             f"but the file says {row.question_id!r}; was it made from another export?",

@@ -129,6 +129,29 @@ def _shared_cells(row: Mapping[str, Any]) -> dict[str, str]:
     return cells
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def numeric_option_columns(option_lists: list[list[str]], width: int) -> list[str]:
+    """Option columns whose every text is a number: pandas reads them as floats, so VLMEvalKit
+    would show "3" as "3.0" (the column holds empty cells past shorter questions).
+
+    >>> numeric_option_columns([["Low", "High", "3"], ["Yes", "No"]], width=3)
+    ['C']
+    """
+    numeric = []
+    for position in range(2, width):
+        texts = [options[position] for options in option_lists if len(options) > position]
+        if texts and all(_is_number(text) for text in texts):
+            numeric.append(option_letter(position))
+    return numeric
+
+
 def _image_bytes(image: Mapping[str, Any], question_id: str) -> bytes:
     if image.get("bytes"):
         return image["bytes"]
@@ -197,16 +220,14 @@ def write_vlmevalkit_tsvs(
             f"{', '.join(existing)} already exist(s); pass overwrite=True (--overwrite) to replace"
         )
     qtype_names = [label_name("question_type", value) for value in dataset["question_type"]]
-    width = max(
-        [
-            2,
-            *(
-                len(opts)
-                for opts, q in zip(dataset["options"], qtype_names, strict=True)
-                if q in CLOSED_TYPES
-            ),
-        ]
-    )
+    closed_options = [
+        opts for opts, q in zip(dataset["options"], qtype_names, strict=True) if q in CLOSED_TYPES
+    ]
+    width = max([2, *map(len, closed_options)])
+    for letter in numeric_option_columns(closed_options, width):
+        logger.warning(
+            "option column %s holds numbers only: VLMEvalKit's pandas shows '3' as '3.0' there", letter
+        )
     out.mkdir(parents=True, exist_ok=True)
     writers: dict[str, _TsvWriter] = {}
     complete = False

@@ -108,7 +108,7 @@ CASES = [
          lambda p: ["predictions file not found", str(p.root / "nope.jsonl")]),
     Case("score: predictions path is a folder",
          lambda p: ["score", str(p.root), "--dataset", str(p.release)],
-         lambda p: [f"Invalid value for 'PREDICTIONS': File '{p.root}' is a directory"], status=2),
+         lambda p: [f"Invalid value for 'PREDICTIONS...': File '{p.root}' is a directory"], status=2),
     Case("score: malformed predictions line",
          lambda p: ["score", str(p.malformed), "--dataset", str(p.release)],
          lambda p: [f"{p.malformed} line 2: not valid JSON"]),

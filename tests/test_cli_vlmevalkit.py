@@ -21,7 +21,7 @@ def invoke(*args: str):
 @pytest.fixture(scope="module")
 def lmudata(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("cli") / "lmudata"
-    result = invoke("export", "--format", "vlmevalkit", "--sample", "--out", str(out))
+    result = invoke("export", "--format", "vlmevalkit", "--dataset", "sample", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert f"export LMUData={out.resolve()}" in result.output
     return out
@@ -88,13 +88,16 @@ def test_vlmevalkit_files_without_the_export_are_a_clean_error(lmudata, answers,
 
 
 def test_score_refuses_files_of_two_models(tmp_path) -> None:
-    result = invoke("score", "a_QBenchPortrait.tsv", "b_QBenchPortrait.tsv", "--dataset", "sample")
-    assert result.exit_code == 2
+    files = [tmp_path / "a_QBenchPortrait.tsv", tmp_path / "b_QBenchPortrait.tsv"]
+    for path in files:
+        path.write_text("index\tprediction\n")
+    result = invoke("score", *map(str, files), "--dataset", "sample")
+    assert result.exit_code == 1
     assert "score takes one run" in result.output and "use compare for several" in result.output
 
 
 def test_hub_only_options_are_refused_with_format_vlmevalkit(tmp_path) -> None:
-    args = ["export", "--format", "vlmevalkit", "--sample", "--out", str(tmp_path), "--rows-per-group", "5"]
-    result = invoke(*args)
+    args = ["export", "--format", "vlmevalkit", "--dataset", "sample", "--out", str(tmp_path)]
+    result = invoke(*args, "--sample-seed", "5", "--max-image-bytes", "9")
     assert result.exit_code == 2
-    assert "only --format hub takes --rows-per-group" in result.output
+    assert "only --format hub takes --sample-seed, --max-image-bytes" in result.output

@@ -12,7 +12,11 @@ from vlmevalkit_files import dump_like_vlmevalkit
 
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.harness.vlmevalkit_format import read_export_index
-from qbench_portrait_lib.harness.vlmevalkit_predictions import model_name, read_vlmevalkit_predictions
+from qbench_portrait_lib.harness.vlmevalkit_predictions import (
+    OpenpyxlMissingError,
+    model_name,
+    read_vlmevalkit_predictions,
+)
 
 QUESTIONS = {10: "q-a", 11: "q-b", 12: "q-c"}
 
@@ -127,7 +131,7 @@ def test_xlsx_without_openpyxl_names_the_extra(export, tmp_path, monkeypatch) ->
     path = dump_like_vlmevalkit(frame([(10, "A")]), tmp_path / "m.xlsx")
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     with pytest.raises(
-        ImportError, match=r"m\.xlsx needs openpyxl: pip install 'qbench-portrait\[vlmevalkit\]'"
+        OpenpyxlMissingError, match=r"m\.xlsx needs openpyxl: pip install 'qbench-portrait\[vlmevalkit\]'"
     ):
         read_vlmevalkit_predictions([path], export)
 

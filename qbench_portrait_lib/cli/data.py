@@ -1,7 +1,8 @@
 """CLI commands (data): ``export``, ``push``, ``write-release``; see :mod:`qbench_portrait_lib.cli`.
 
 Each maps its options onto one library function
-(:func:`~qbench_portrait_lib.data.export.export_dataset`,
+(:func:`~qbench_portrait_lib.data.export.export_dataset` or, with ``--format vlmevalkit``,
+:func:`~qbench_portrait_lib.harness.vlmevalkit_export.export_vlmevalkit`,
 :func:`~qbench_portrait_lib.data.push.push_export`,
 :func:`~qbench_portrait_lib.sample.synthetic_release.write_synthetic_release`); errors are
 handled once, in :mod:`qbench_portrait_lib.cli.errors`.
@@ -17,9 +18,25 @@ from qbench_portrait_lib.data.export import export_dataset
 from qbench_portrait_lib.data.images import DEFAULT_MAX_IMAGE_BYTES
 from qbench_portrait_lib.data.push import push_export
 from qbench_portrait_lib.data.release import DEFAULT_MAX_IMAGE_PIXELS
+from qbench_portrait_lib.harness.vlmevalkit_export import export_vlmevalkit
 from qbench_portrait_lib.sample.synthetic_release import write_synthetic_release
 
 _folder = click.Path(file_okay=False, path_type=Path)
+
+
+def _export_vlmevalkit(dataset: str, out: Path, overwrite: bool) -> None:
+    """``export --format vlmevalkit``: the two TSVs VLMEvalKit reads from $LMUData."""
+    context = click.get_current_context()
+    hub_only = [
+        f"--{name.replace('_', '-')}"
+        for name in ("sample_seed", "max_image_pixels", "max_image_bytes")
+        if context.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+    ]
+    if hub_only:
+        raise click.UsageError(f"only --format hub takes {', '.join(hub_only)}")
+    result = export_vlmevalkit(out, dataset, overwrite=overwrite)
+    click.echo(result.summary())
+    click.echo(f"point VLMEvalKit at it with: export LMUData={out.resolve()}")
 
 
 @click.command("export")
@@ -28,9 +45,18 @@ _folder = click.Path(file_okay=False, path_type=Path)
     metavar="sample|RELEASE_DIR",
     required=True,
     help="What to export: 'sample' (the embedded, generated sample) or a raw release folder "
-    "(annotations.json(l) + images/ or images.zip).",
+    "(annotations.json(l) + images/ or images.zip); with --format vlmevalkit, any --dataset source.",
 )
-@click.option("--out", required=True, type=_folder, help="Output folder (Hub layout).")
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(["hub", "vlmevalkit"]),
+    default="hub",
+    show_default=True,
+    help="hub: Parquet shards + dataset card; vlmevalkit: QBenchPortrait.tsv and "
+    "QBenchPortrait_OpenEnded.tsv for VLMEvalKit's $LMUData.",
+)
+@click.option("--out", required=True, type=_folder, help="Output folder.")
 @click.option(
     "--sample-seed",
     type=click.IntRange(min=0),
@@ -52,11 +78,26 @@ _folder = click.Path(file_okay=False, path_type=Path)
     show_default=True,
     help="Refuse release image files (zip members: uncompressed) larger than this many bytes.",
 )
-@click.option("--overwrite", is_flag=True, help="Replace the Parquet shards already in the output folder.")
+@click.option(
+    "--overwrite", is_flag=True, help="Replace the Parquet shards (or the TSVs) already in the output folder."
+)
 def export_command(
-    dataset: str, out: Path, sample_seed: int, max_image_pixels: int, max_image_bytes: int, overwrite: bool
+    dataset: str,
+    export_format: str,
+    out: Path,
+    sample_seed: int,
+    max_image_pixels: int,
+    max_image_bytes: int,
+    overwrite: bool,
 ) -> None:
-    """Export the sample or a raw release: OUT/data/test-*.parquet and a README.md dataset card."""
+    """Export the sample or a raw release: OUT/data/test-*.parquet and a README.md dataset card.
+
+    With --format vlmevalkit: OUT/QBenchPortrait.tsv (closed questions, a custom MCQ dataset)
+    and OUT/QBenchPortrait_OpenEnded.tsv (open-ended, a custom VQA dataset) for VLMEvalKit.
+    """
+    if export_format == "vlmevalkit":
+        _export_vlmevalkit(dataset, out, overwrite)
+        return
     sample = dataset == "sample"
     result = export_dataset(
         out,

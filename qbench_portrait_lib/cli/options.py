@@ -30,6 +30,14 @@ report_out_option = click.option(
     help="Write results.json, report.md and the charts into this folder.",
 )
 
+vlmevalkit_export_option = click.option(
+    "--vlmevalkit-export",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The folder `export --format vlmevalkit` wrote: maps the index column of VLMEvalKit's "
+    "prediction files (.xlsx, .tsv, .json) back to question ids.",
+)
+
 charts_option = click.option(
     "--no-charts", is_flag=True, help="Skip the PNG charts (they need the 'report' extra, matplotlib)."
 )

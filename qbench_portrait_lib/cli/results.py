@@ -19,6 +19,7 @@ from qbench_portrait_lib.cli.options import (
     judge_options,
     report_out_option,
     seed_option,
+    vlmevalkit_export_option,
 )
 from qbench_portrait_lib.jobs.demo import DEFAULT_REPORT_DIR, run_demo
 from qbench_portrait_lib.jobs.files import compare_files, score_file
@@ -53,16 +54,18 @@ def demo_command(out: Path, baseline: str, no_charts: bool) -> None:
 
 
 @click.command("score")
-@click.argument("predictions", type=_predictions_file)
+@click.argument("predictions", nargs=-1, required=True, type=_predictions_file)
 @dataset_option
+@vlmevalkit_export_option
 @report_out_option
 @charts_option
 @bootstrap_option
 @seed_option
 @judge_options
 def score_command(
-    predictions: Path,
+    predictions: tuple[Path, ...],
     dataset: str,
+    vlmevalkit_export: Path | None,
     report_dir: Path | None,
     no_charts: bool,
     bootstrap_samples: int,
@@ -76,8 +79,10 @@ def score_command(
     judge_timeout: float,
     judge_max_attempts: int,
 ) -> None:
-    """Score a predictions JSONL (id + response per line) against the benchmark.
+    """Score a predictions JSONL (id + response per line), or one model's VLMEvalKit files.
 
+    VLMEvalKit writes one file per dataset ({model}_QBenchPortrait.xlsx and
+    {model}_QBenchPortrait_OpenEnded.xlsx): give both, with --vlmevalkit-export.
     Questions without a prediction and failed requests count as unparsed and are listed;
     ids the dataset does not hold, duplicates and malformed lines are errors.
     """
@@ -94,6 +99,7 @@ def score_command(
     result = score_file(
         predictions,
         dataset,
+        vlmevalkit_export=vlmevalkit_export,
         report_dir=report_dir,
         charts=not no_charts,
         judge=judge,
@@ -106,6 +112,7 @@ def score_command(
 @click.command("compare")
 @click.argument("predictions", nargs=-1, required=True, type=_predictions_file)
 @dataset_option
+@vlmevalkit_export_option
 @report_out_option
 @charts_option
 @bootstrap_option
@@ -118,6 +125,7 @@ def score_command(
 def compare_command(
     predictions: tuple[Path, ...],
     dataset: str,
+    vlmevalkit_export: Path | None,
     report_dir: Path | None,
     no_charts: bool,
     bootstrap_samples: int,
@@ -130,10 +138,12 @@ def compare_command(
     Open-ended answers are scored by the offline proxy. Files written by `annotate`
     (model human:NAME) keep their own rows; two or more are also pooled into one
     "human (n=K)" row, with their agreement (Krippendorff's alpha) per question type.
+    VLMEvalKit files (with --vlmevalkit-export) make one row per model in their names.
     """
     result = compare_files(
         predictions,
         dataset,
+        vlmevalkit_export=vlmevalkit_export,
         report_dir=report_dir,
         charts=not no_charts,
         bootstrap_samples=bootstrap_samples,

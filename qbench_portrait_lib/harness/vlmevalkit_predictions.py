@@ -44,6 +44,10 @@ FORMATS: tuple[str, ...] = ("xlsx", "tsv", "json")
 _QUOTED = 5
 
 
+class OpenpyxlMissingError(QBenchError, ImportError):
+    """An .xlsx prediction file was given, but the ``vlmevalkit`` extra (openpyxl) is not installed."""
+
+
 @dataclass(frozen=True)
 class VLMEvalKitRow:
     """One row of a prediction file: where it is, its index, its prediction, its question id cell."""
@@ -103,7 +107,7 @@ def _xlsx_rows(path: str) -> Iterator[VLMEvalKitRow]:
     try:
         import openpyxl
     except ImportError as error:
-        raise ImportError(
+        raise OpenpyxlMissingError(
             f"reading {path} needs openpyxl: pip install 'qbench-portrait[vlmevalkit]' "
             "(or have VLMEvalKit write .tsv or .json with PRED_FORMAT=tsv)"
         ) from error

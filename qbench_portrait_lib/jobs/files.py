@@ -18,8 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.jobs.human import pool_human_runs
-from qbench_portrait_lib.jobs.score import load_references, score_predictions_file
+from qbench_portrait_lib.jobs.score import load_references
+from qbench_portrait_lib.jobs.score_vlmevalkit import group_prediction_files, score_prediction_files
 from qbench_portrait_lib.report.leaderboard import Leaderboard, build_leaderboard
 from qbench_portrait_lib.report.scored_run import ScoredRun
 from qbench_portrait_lib.report.writer import write_comparison_report, write_report
@@ -57,9 +59,10 @@ def _existing_files(paths: Sequence[PathLike]) -> list[Path]:
 
 
 def score_file(
-    predictions: PathLike,
+    predictions: PathLike | Sequence[PathLike],
     dataset: PathLike | None,
     *,
+    vlmevalkit_export: PathLike | None = None,
     report_dir: PathLike | None = None,
     charts: bool = True,
     judge: JudgeFn | None = None,
@@ -68,13 +71,28 @@ def score_file(
 ) -> ScoredFile:
     """Score the predictions JSONL ``predictions`` against ``dataset`` (see ``load_benchmark``).
 
+    ``predictions`` may instead be one model's VLMEvalKit prediction files (its MCQ and
+    open-ended ones), read through ``vlmevalkit_export``, the folder their TSVs were
+    exported to (see :mod:`qbench_portrait_lib.jobs.score_vlmevalkit`).
     Writes ``results.json``, ``report.md`` (and charts unless ``charts=False``) into
     ``report_dir`` when it is given.
     """
-    (path,) = _existing_files([predictions])
+    paths = _existing_files([predictions] if isinstance(predictions, (str, os.PathLike)) else predictions)
+    groups = group_prediction_files(paths)
+    if len(groups) != 1:
+        shown = "; ".join(", ".join(group) for group in groups)
+        raise QBenchError(
+            f"score takes one run (a predictions JSONL, or one model's VLMEvalKit files), got {len(groups)}: "
+            f"{shown}; use compare for several"
+        )
     references = load_references(dataset)
-    run = score_predictions_file(
-        path, references, judge=judge, bootstrap_samples=bootstrap_samples, seed=seed
+    [run] = score_prediction_files(
+        paths,
+        references,
+        vlmevalkit_export=vlmevalkit_export,
+        judge=judge,
+        bootstrap_samples=bootstrap_samples,
+        seed=seed,
     )
     files = [] if report_dir is None else write_report(report_dir, run, charts=charts)
     return ScoredFile(run=run, files=files)
@@ -84,6 +102,7 @@ def compare_files(
     predictions: Sequence[PathLike],
     dataset: PathLike | None,
     *,
+    vlmevalkit_export: PathLike | None = None,
     report_dir: PathLike | None = None,
     charts: bool = True,
     bootstrap_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
@@ -95,14 +114,18 @@ def compare_files(
     Open-ended answers are scored by the offline proxy. Files of human annotators (model
     ``human:NAME``) keep their rows; with ``pool_humans`` two or more are also pooled into
     one "human (n=K)" row with their agreement (see :mod:`qbench_portrait_lib.jobs.human`).
+    VLMEvalKit files (read through ``vlmevalkit_export``) make one row per model in their names.
     Writes the leaderboard report into ``report_dir`` when it is given.
     """
     paths = _existing_files(predictions)
     references = load_references(dataset)
-    runs = [
-        score_predictions_file(path, references, bootstrap_samples=bootstrap_samples, seed=seed)
-        for path in paths
-    ]
+    runs = score_prediction_files(
+        paths,
+        references,
+        vlmevalkit_export=vlmevalkit_export,
+        bootstrap_samples=bootstrap_samples,
+        seed=seed,
+    )
     pool = pool_human_runs(runs, bootstrap_samples=bootstrap_samples, seed=seed) if pool_humans else None
     if pool is not None:
         runs.append(pool.run)

@@ -54,3 +54,12 @@ class QBenchError(ValueError):
             record = repr(self.record) if isinstance(self.record, str) else self.record
             parts.append(f"record {record}")
         return ": ".join([*parts, self.message])
+
+
+class MissingExtraError(QBenchError, ImportError):
+    """An optional extra needed for the requested work is not installed; the message names it.
+
+    >>> err = MissingExtraError("charts need matplotlib: pip install 'qbench-portrait[report]'")
+    >>> isinstance(err, ImportError), isinstance(err, QBenchError)
+    (True, True)
+    """

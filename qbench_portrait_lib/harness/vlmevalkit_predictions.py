@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qbench_portrait_lib.contract.errors import QBenchError
+from qbench_portrait_lib.contract.errors import MissingExtraError, QBenchError
 from qbench_portrait_lib.harness.vlmevalkit_format import DATASETS, ExportIndex, allow_large_fields
 from qbench_portrait_lib.run.predictions import PredictionRecord
 
@@ -44,8 +44,8 @@ FORMATS: tuple[str, ...] = ("xlsx", "tsv", "json")
 _QUOTED = 5
 
 
-class OpenpyxlMissingError(QBenchError, ImportError):
-    """An .xlsx prediction file was given, but the ``vlmevalkit`` extra (openpyxl) is not installed."""
+#: An .xlsx prediction file was given, but the ``vlmevalkit`` extra (openpyxl) is not installed.
+OpenpyxlMissingError = MissingExtraError
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from qbench_portrait_lib.contract.errors import QBenchError
+from qbench_portrait_lib.contract.errors import MissingExtraError
 from qbench_portrait_lib.report.markdown import method_name
 from qbench_portrait_lib.report.tables import GROUP_TITLES, cross_tab_grid
 from qbench_portrait_lib.scoring.cells import Cell, Scores
@@ -27,10 +27,6 @@ from qbench_portrait_lib.scoring.cells import Cell, Scores
 logger = logging.getLogger(__name__)
 
 _INSTALL_HINT = "pip install 'qbench-portrait[report]'"
-
-
-class MissingExtraError(QBenchError, ImportError):
-    """An optional extra needed for the requested work is not installed."""
 
 
 def require_matplotlib() -> Any:

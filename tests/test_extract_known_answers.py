@@ -166,7 +166,7 @@ KNOWN_ANSWERS = [
     ("- A\n- C", REGIONS, MC, ("Eyes", "Background")),
     ("The eyes (A) and hair (B) are blurred.", REGIONS, MC, ("Eyes", "Hair")),
     ("Answer: A, C, E", REGIONS, MC, None),
-    ("A/C", REGIONS, MC, None),
+    ("A/C", REGIONS, MC, ("Eyes", "Background")),  # issue 9: a slash lists both in select-all
     ("Selected options: A, C", REGIONS, MC, ("Eyes", "Background")),
     # --- true / false
     ("True", TRUE_FALSE, TF, ("True",)),

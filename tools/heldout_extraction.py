@@ -40,7 +40,9 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
             try:
                 case = json.loads(line)
             except json.JSONDecodeError as error:
-                raise ValueError(f"{path}:{number}: expected a JSON object, got {line[:60]!r} ({error})") from None
+                raise ValueError(
+                    f"{path}:{number}: expected a JSON object, got {line[:60]!r} ({error})"
+                ) from None
             missing = [field for field in _FIELDS if not isinstance(case, dict) or field not in case]
             if missing:
                 raise ValueError(f"{path}:{number}: expected the fields {list(_FIELDS)}, missing {missing}")
@@ -90,7 +92,9 @@ def main(argv: list[str]) -> int:
     print(f"two-way agreement (correct/not):                  {overall['two_way']:.3f}")
     if "--by-kind" in argv:
         for kind, row in sorted(figures.items()):
-            print(f"  {kind:<16} n={int(row['n']):>3}  three-way {row['three_way']:.3f}  two-way {row['two_way']:.3f}")
+            print(
+                f"  {kind:<16} n={int(row['n']):>3}  three-way {row['three_way']:.3f}  two-way {row['two_way']:.3f}"
+            )
     return 0
 
 

@@ -66,7 +66,9 @@ from qbench_portrait_lib.scoring.extract_fast import (
     simple_letters,
     terse,
 )
+from qbench_portrait_lib.scoring.extract_letter_list import after_but, parse_letter_list
 from qbench_portrait_lib.scoring.extract_letters import (
+    CONFLICT,
     HEDGE,
     HEDGE_WORDS,
     LETTERS,
@@ -75,9 +77,7 @@ from qbench_portrait_lib.scoring.extract_letters import (
     NONE,
     OPENERS,
     Token,
-    after_but,
     is_letter_run,
-    parse_letter_list,
     tokenize,
 )
 from qbench_portrait_lib.scoring.extract_markers import (
@@ -177,11 +177,13 @@ class _Reader:
         self.table = table
         self.question_type = question_type
         self.n_options = len(table.texts)
+        self.multi = question_type == "multiple_choice"
+        self.conflict = False
 
-    def own_text_end(self, position: int, index: int) -> int:
-        """End of the text of option ``index`` when it starts at ``position``, else ``position``."""
+    def option_here(self, position: int) -> tuple[int, int, bool] | None:
+        """(index, end, negated) of the option text starting at ``position``, or None."""
         found = self.table.option_at(self.lowered, position)
-        return found[1] if found is not None and found[0] == index else position
+        return None if found is None else (*found, is_negated_after(self.lowered, found[1]))
 
     def letter_negation(self, end: int) -> str | None:
         return negation_scope(self.text, self.lowered, end)
@@ -218,10 +220,13 @@ class _Reader:
             if i is None:
                 return None
         letters = parse_letter_list(
-            tokens, i, self.text, self.n_options, self.own_text_end, self.letter_negation, explicit
+            tokens, i, self.text, self.n_options, self.option_here, self.letter_negation, explicit, self.multi
         )
         if letters.status == LETTERS:
             return letters.indices
+        if letters.status == CONFLICT:
+            self.conflict = True
+            return _UNUSABLE
         if letters.status == NEGATED:  # "B is wrong" names B but does not choose it
             return None
         if letters.status != NONE:

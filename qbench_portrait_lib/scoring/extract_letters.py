@@ -1,27 +1,20 @@
-"""Reading option letters ("B", "(A)(C)", "A, C", "AC", "A and C", one per line).
+"""Option letters as tokens ("B", "(A)", "AC"): the tokenizer and the letter test.
 
 Text is cut into tokens (a word, a number, a newline or one punctuation mark) by one
-linear regex; :func:`parse_letter_list` then walks the tokens from a given position.
+linear regex; :mod:`.extract_letter_list` then walks the tokens from a given position.
 A single capital letter counts as an option letter, except that "A" and "I" (English
 words) count only when they stand alone: followed by punctuation, a separator, the end,
 or (for "A") a verb such as "is"/"because" ("A is correct" yes, "A slight blur" no).
 A lower-case letter counts only when bracketed or standing alone ("answer: b").
 
->>> text = "(A) and (C) are blurred."
->>> parse_letter_list(tokenize(text), 0, text, 4)
-LetterList(indices=(0, 2), status='letters', end=11)
->>> text = "A slight blur on the left"
->>> parse_letter_list(tokenize(text), 0, text, 4).status
-'none'
->>> text = "B or C"
->>> parse_letter_list(tokenize(text), 0, text, 4).status
-'hedge'
+>>> text = "A slight blur"
+>>> letter_value(tokenize(text), 0, text) is None
+True
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -49,11 +42,13 @@ OUT_OF_RANGE = "out_of_range"
 ECHO = "echo"
 NONE = "none"
 NEGATED = "negated"
+CONFLICT = "conflict"
 
 
 class LetterList(NamedTuple):
-    """What :func:`parse_letter_list` found: option indices, a status (``letters``,
-    ``hedge``, ``out_of_range``, ``echo``, ``negated`` or ``none``) and where the list ends."""
+    """What :func:`.extract_letter_list.parse_letter_list` found: option indices, a status
+    (``letters``, ``hedge``, ``out_of_range``, ``echo``, ``negated``, ``conflict`` or
+    ``none``) and where the list ends."""
 
     indices: tuple[int, ...]
     status: str
@@ -152,225 +147,8 @@ def is_letter_run(word: str, n_options: int) -> bool:
     )
 
 
-def after_but(tokens: list[Token], i: int, source: str, n_options: int) -> int | None:
-    """Token index after "but" in "not A but B" (``i`` at "A"), None without a "but".
-
-    >>> text = "not A, but B"
-    >>> tokens = tokenize(text)
-    >>> tokens[after_but(tokens, 1, text, 4)][0]
-    'B'
-    """
-    letters = parse_letter_list(tokens, i, source, n_options)
-    if letters.status != LETTERS:
-        return None
-    k = i
-    while k < len(tokens) and tokens[k][1] < letters.end:
-        k += 1
-    if k < len(tokens) and tokens[k][0] in (",", ";"):
-        k += 1
-    return k + 1 if k + 1 < len(tokens) and tokens[k][0].lower() == "but" else None
-
-
-def _skip(tokens: list[Token], i: int, kinds: frozenset[str]) -> int:
+def skip(tokens: list[Token], i: int, kinds: frozenset[str]) -> int:
+    """Index of the first token at or after ``i`` whose text is not in ``kinds``."""
     while i < len(tokens) and tokens[i][0] in kinds:
         i += 1
     return i
-
-
-def _item_end(
-    tokens: list[Token], j: int, value: tuple[int, ...], own_text_end: Callable[[int, int], int] | None
-) -> tuple[int, bool, str]:
-    """Token index after the letter at ``j`` (its closers and its own option text), whether
-    its own option text followed ("A. Eyes"), and its closers ("." in "A. Eyes")."""
-    n = len(tokens)
-    i = _skip(tokens, j + 1, CLOSERS)
-    closer = "".join(token[0] for token in tokens[j + 1 : i])
-    if own_text_end is None or len(value) != 1 or i >= n:
-        return i, False, closer
-    text_end = own_text_end(tokens[i][1], value[0])
-    if text_end <= tokens[i][1]:
-        return i, False, closer
-    while i < n and tokens[i][1] < text_end:
-        i += 1
-    return _skip(tokens, i, CLOSERS), True, closer
-
-
-def _at_line_start(source: str, position: int) -> bool:
-    """True when only bullets, brackets and spaces precede ``position`` on its line."""
-    before = source[max(0, position - 8) : position]
-    line_break = before.rfind("\n")
-    if line_break < 0 and position > 8:
-        return False
-    return not before[line_break + 1 :].strip(" \t-•·>*#([")
-
-
-def _next_line(tokens: list[Token], i: int) -> int:
-    """Index of the first token of the line after the one holding token ``i`` (len when none)."""
-    n = len(tokens)
-    while i < n and tokens[i][0] != "\n":
-        i += 1
-    if i >= n:
-        return n
-    while i < n and tokens[i][0] == "\n":
-        i += 1
-    return _skip(tokens, i, BULLETS)
-
-
-def parse_letter_list(
-    tokens: list[Token],
-    i: int,
-    source: str,
-    n_options: int,
-    own_text_end: Callable[[int, int], int] | None = None,
-    negation: Callable[[int], str | None] | None = None,
-    explicit: bool = False,
-) -> LetterList:
-    """Read a list of option letters starting at token ``i``.
-
-    ``own_text_end(position, index)`` may return where the text of option ``index``
-    starting at ``position`` in ``source`` ends (or ``position`` when it does not start
-    there), so that "A. Sharp, C. Very blurry" reads as A and C: only a letter's own
-    option text is skipped. ``negation(end)`` says whether what follows an item ending
-    at ``end`` negates it: ``"item"`` drops that item ("A, C; B is absent"), ``"list"``
-    the whole list ("A and C are wrong"). After an ``explicit`` answer marker a compact
-    run may be in any order ("Answer: DB"), and every option listed is no echo.
-    A compact run ("AC") with a letter outside the options is read as a word, a single
-    such letter as out of range.
-
-    A list that starts a line (with ``own_text_end`` given) may go on over the next lines,
-    one item per line, each line starting with the letter in the form of the first item
-    (same bullet and brackets):
-
-    - first item "X. <its option text>": each line "Y. <Y's option text>", followed by
-      anything when the first line has an explanation too ("A. Blur - soft edges\\nC. JPEG
-      blocking - in the sky"), else by nothing ("B. Low\\nC. Medium would overstate it": B);
-    - first item followed by an explanation ("A - blur on the face"): each line in the
-      same form, whatever follows;
-    - first item alone on its line ("A", "A, C"): each line holds just "C" or
-      "C. <C's option text>" ("A\\nC"), so an explanation line ("A\\nB. Hair is fine")
-      ends the list. Lines "X. <option text>" going on with the alphabet after it echo
-      the options ("Answer: A\\nB. Hair\\nC. Background" reads A; "A\\nC. Mouth" reads A, C).
-
-    Lines of "X. <option text>" naming every option without anything else are an echoed
-    option list (status ``echo``), unless ``explicit``.
-
-    >>> text = "A\\nC\\nThe rest"
-    >>> parse_letter_list(tokenize(text), 0, text, 4)
-    LetterList(indices=(0, 2), status='letters', end=3)
-    >>> text = "A and C.\\nB. The hair is sharp."
-    >>> parse_letter_list(tokenize(text), 0, text, 4).indices
-    (0, 2)
-    >>> text = "Answer E"
-    >>> parse_letter_list(tokenize(text), 1, text, 4).status
-    'out_of_range'
-    """
-    n = len(tokens)
-    first = _skip(tokens, i, OPENERS)
-    if first >= n:
-        return LetterList((), NONE)
-    line_mode = own_text_end is not None and _at_line_start(source, tokens[first][1])
-    indices: list[int] = []
-    first_form: tuple[str, str, str] | None = None
-    first_with_text = first_explained = False
-    first_line_count = first_line_end = -1  # the first line's items and end (set on a second line)
-    strict = False  # at the start of a continuation line
-    line_has_item = False
-    continued_lines = text_lines = echo_lines = 0
-    all_with_text = True
-    explained = dropped = False
-    end = 0
-    while True:
-        j = _skip(tokens, i, OPENERS)
-        value = letter_value(tokens, j, source, strict, explicit) if j < n else None
-        if value is None:
-            if strict or not (line_mode and line_has_item):
-                break
-            i = _next_line(tokens, j)  # "A. Blur (face is soft)\n": the rest explains
-            first_explained = first_explained or first_line_count < 0
-            explained = strict = True
-            line_has_item = False
-            if i >= n:
-                break
-            continue
-        after, with_text, closer = _item_end(tokens, j, value, own_text_end)
-        form = (
-            tokens[i - 1][0] if i > 0 and tokens[i - 1][0] in BULLETS else "",
-            source[tokens[i][1] : tokens[j][1]].strip(),
-            closer,
-        )
-        if strict:
-            line_ends = after >= n or tokens[after][0].lower() in LIST_SEPARATORS
-            if first_with_text:  # explanations only when the first line has one too
-                continues = with_text and form == first_form and (first_explained or line_ends)
-            elif first_explained:
-                continues = form == first_form
-            else:
-                continues = line_ends and form[0] == first_form[0]
-                if with_text:  # lines going on with the alphabet echo the options: "A\nB. Hair"
-                    echo_lines += len(value) == 1 and bool(indices) and value[0] == indices[-1] + 1
-                text_lines += with_text
-            if not continues:
-                break
-            if first_line_count < 0:
-                first_line_count, first_line_end = len(indices), end
-            continued_lines += 1
-            strict = False
-        elif first_form is None:
-            first_form, first_with_text = form, with_text
-        if any(v >= n_options for v in value):
-            if len(value) > 1:
-                break
-            return LetterList((), OUT_OF_RANGE)
-        all_with_text = all_with_text and with_text
-        line_has_item = True
-        verdict = negation(tokens[after - 1][2]) if negation is not None else None
-        if verdict == "list":
-            return LetterList((), NEGATED)
-        if verdict == "item":
-            dropped = True
-        else:
-            indices.extend(value)
-            end = tokens[after - 1][2]
-        closed = after > j + 1
-        i = after
-        if i >= n:
-            break
-        raw = tokens[i][0]
-        word = raw.lower()
-        if word in HEDGE_WORDS:
-            return LetterList((), HEDGE)
-        if verdict is None and word in LIST_SEPARATORS:
-            while i < n and tokens[i][0].lower() in LIST_SEPARATORS:
-                if tokens[i][0] == "\n":
-                    strict, line_has_item = True, False
-                i += 1
-            if i < n and tokens[i][0].lower() in HEDGE_WORDS:
-                return LetterList((), HEDGE)
-            if strict:  # a bulleted line: "- C"
-                i = _skip(tokens, i, BULLETS)
-            continue
-        if verdict is None and (word in OPENERS or (len(raw) == 1 and raw.isupper() and not closed)):
-            continue
-        if not line_mode:
-            break
-        i = _next_line(tokens, i)  # the rest of the line explains the item
-        first_explained = first_explained or first_line_count < 0
-        explained = strict = True
-        line_has_item = False
-        if i >= n:
-            break
-    if not indices:
-        return LetterList((), NEGATED if dropped else NONE)
-    if echo_lines and echo_lines == text_lines == continued_lines:
-        indices, end = indices[:first_line_count], first_line_end  # "Answer: A\nB. Hair\nC. Eyes"
-    found = tuple(sorted(set(indices)))
-    if (
-        continued_lines
-        and all_with_text
-        and not explained
-        and not explicit
-        and n_options > 1
-        and len(found) == n_options
-    ):
-        return LetterList((), ECHO)
-    return LetterList(found, LETTERS, end)

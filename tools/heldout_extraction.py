@@ -92,9 +92,8 @@ def main(argv: list[str]) -> int:
     print(f"two-way agreement (correct/not):                  {overall['two_way']:.3f}")
     if "--by-kind" in argv:
         for kind, row in sorted(figures.items()):
-            print(
-                f"  {kind:<16} n={int(row['n']):>3}  three-way {row['three_way']:.3f}  two-way {row['two_way']:.3f}"
-            )
+            figures_text = f"three-way {row['three_way']:.3f}  two-way {row['two_way']:.3f}"
+            print(f"  {kind:<16} n={int(row['n']):>3}  {figures_text}")
     return 0
 
 

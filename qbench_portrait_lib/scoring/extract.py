@@ -55,87 +55,38 @@ True
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from qbench_portrait_lib.contract.columns import CLOSED_TYPES
-from qbench_portrait_lib.scoring.extract_fast import (
-    TERSE_LETTERS,
-    TERSE_TRUE_FALSE,
-    simple_letters,
-    terse,
-)
-from qbench_portrait_lib.scoring.extract_letter_list import after_but, parse_letter_list
-from qbench_portrait_lib.scoring.extract_letters import (
-    CONFLICT,
-    HEDGE,
-    HEDGE_WORDS,
-    LETTERS,
-    LIST_SEPARATORS,
-    NEGATED,
-    NONE,
-    OPENERS,
-    Token,
-    is_letter_run,
-    tokenize,
-)
-from qbench_portrait_lib.scoring.extract_markers import (
-    CONDITIONAL,
-    MEDIUM,
-    REFUSAL,
-    STRONG,
-    TRUE_FALSE_STATEMENT,
-    WEAK,
-    MarkerSet,
-    contains_marker,
-    find_markers,
-)
-from qbench_portrait_lib.scoring.extract_options import (
-    OptionTable,
-    is_negated,
-    is_negated_after,
-    negation_scope,
-    option_table,
-)
-from qbench_portrait_lib.scoring.extract_true_false import (
-    negation_raised,
-    read_true_false,
-    true_false_at,
-)
-from qbench_portrait_lib.scoring.normalize import (
-    lower_same_length,
-    normalize_option,
-    prepare_response,
-)
+from qbench_portrait_lib.scoring.extract_fast import TERSE_LETTERS, TERSE_TRUE_FALSE, simple_letters, terse
+from qbench_portrait_lib.scoring.extract_options import OptionTable, option_table
+from qbench_portrait_lib.scoring.extract_reader import Reader
+from qbench_portrait_lib.scoring.normalize import normalize_option, prepare_response
 
-__all__ = ["TERSE_LETTERS", "TERSE_TRUE_FALSE", "extract_answer", "extract_indices", "read_prepared"]
+__all__ = [
+    "TERSE_LETTERS",
+    "TERSE_TRUE_FALSE",
+    "Reading",
+    "extract_answer",
+    "extract_indices",
+    "extract_reading",
+    "read_prepared",
+]
 
-#: Characters read after an answer marker.
-FRAGMENT_CHARS = 200
-# A final "...: B." is read when the colon is at most this far from the end.
-_COLON_TAIL_CHARS = 40
-
-# An empty tuple means "commits to nothing"; None means "this layer found nothing".
 _UNUSABLE: tuple[int, ...] = ()
 
-_BRACKETED_LETTER = re.compile(r"[(\[]([A-Z])[)\]]")
-_LEADING_JUNK = re.compile(r"[\s\"'(\[{<#>:\-]*")
-# After a line break, an option text continues a list only when nothing else is on its line.
-_ALONE_ON_LINE = re.compile(r"[ \t.)\]\"']{0,4}(?:\n|$|[,;&]| and(?![a-z]))")
 
-_FILLER_WORDS = frozenset(
-    {
-        "is", "are", "was", "were", "be", "would", "should", "will", "must", "probably", "likely",
-        "most", "definitely", "clearly", "therefore", "thus", "so", "then", "here", "option",
-        "options", "choice", "choices", "letter", "letters", "answer", "answers", "the", "final",
-        "my", "to", "this", "question", "with", "go", "choose", "select", "pick",
-        "是", "为", "應", "应", "该", "選", "选", "项", "择", "為", "\n",
-    }
-)  # fmt: skip
-_FILLER_MARKS = frozenset({":", ",", "-", "=", ">", "#", "{", "}", "\\", '"', "'"})
-_LEADING_MARKS = frozenset({'"', "'", ":", "-", "#", ">"})
-_ARTICLES = frozenset({"a", "an", "the"})
+class Reading(NamedTuple):
+    """What a response commits to: option ``indices`` (sorted; () for nothing) and whether it
+    contradicts itself (``conflict``: a letter restated by another option's text)."""
+
+    indices: tuple[int, ...]
+    conflict: bool = False
+
+
+_NOTHING = Reading(())
 
 
 def _check_arguments(options: Sequence[str], question_type: str) -> OptionTable:
@@ -168,184 +119,17 @@ def _checked_table(texts: tuple[str, ...], question_type: str) -> OptionTable:
     return option_table(texts)
 
 
-class _Reader:
-    """One response and one option list: the layers of the module docstring."""
-
-    def __init__(self, text: str, table: OptionTable, question_type: str):
-        self.text = text
-        self.lowered = lower_same_length(text)
-        self.table = table
-        self.question_type = question_type
-        self.n_options = len(table.texts)
-        self.multi = question_type == "multiple_choice"
-        self.conflict = False
-
-    def option_here(self, position: int) -> tuple[int, int, bool] | None:
-        """(index, end, negated) of the option text starting at ``position``, or None."""
-        found = self.table.option_at(self.lowered, position)
-        return None if found is None else (*found, is_negated_after(self.lowered, found[1]))
-
-    def letter_negation(self, end: int) -> str | None:
-        return negation_scope(self.text, self.lowered, end)
-
-    def true_false(self, polarity: bool | None) -> tuple[int, ...] | None:
-        if polarity is None:
-            return None
-        return (self.table.normalized.index("true" if polarity else "false"),)
-
-    def statement(
-        self, position: int, fillers: bool = True, end: int | None = None, explicit: bool = False
-    ) -> tuple[int, ...] | None:
-        """What the text right after ``position`` (up to ``end``) commits to (None: nothing readable)."""
-        stop = position + FRAGMENT_CHARS if end is None else min(end, position + FRAGMENT_CHARS)
-        tokens = tokenize(self.text, position, stop)
-        i, n = 0, len(tokens)
-        if fillers:
-            while i < n and (tokens[i][0].lower() in _FILLER_WORDS or tokens[i][0] in _FILLER_MARKS):
-                if explicit and is_letter_run(tokens[i][0], self.n_options):
-                    break  # "The answer is BE": letters, not the verb
-                i += 1
-        else:
-            while i < n and tokens[i][0] in _LEADING_MARKS:
-                i += 1
-        if i >= n:
-            return None
-        if self.question_type == "true_false":
-            j = i
-            while j < len(tokens) and tokens[j][0] in OPENERS:
-                j += 1
-            return self.true_false(true_false_at(self.lowered, tokens[j][1])) if j < len(tokens) else None
-        if tokens[i][0].lower() == "not":  # "The answer is not A but B"
-            i = after_but(tokens, i + 1, self.text, self.n_options)
-            if i is None:
-                return None
-        letters = parse_letter_list(
-            tokens, i, self.text, self.n_options, self.option_here, self.letter_negation, explicit, self.multi
-        )
-        if letters.status == LETTERS:
-            return letters.indices
-        if letters.status == CONFLICT:
-            self.conflict = True
-            return _UNUSABLE
-        if letters.status == NEGATED:  # "B is wrong" names B but does not choose it
-            return None
-        if letters.status != NONE:
-            return _UNUSABLE
-        return self._option_texts(tokens, i, OPENERS | _ARTICLES if fillers else OPENERS)
-
-    def leading(self) -> tuple[int, ...] | None:
-        """Letters or option texts at the very start ("B. ...", "A, C", "Slightly blurry")."""
-        start = _LEADING_JUNK.match(self.text).end()
-        if start >= len(self.text):
-            return None
-        if self.lowered.startswith("only ", start):  # "Only A.", "Only B and D"
-            letters = parse_letter_list(tokenize(self.text, start + 5), 0, self.text, self.n_options)
-            if letters.status == LETTERS and not self.text[letters.end :].strip(" .!\n"):
-                return letters.indices
-        first, second = self.text[start], self.text[start + 1 : start + 2]
-        letter_like = first.isascii() and first.isalpha() and not (second.isalpha() and second.islower())
-        if not letter_like and self.table.option_at(self.lowered, start) is None:
-            return None  # cheap exit for ordinary sentences
-        return self.statement(0, fillers=False)
-
-    def _option_texts(self, tokens: list[Token], i: int, openers: frozenset[str]) -> tuple[int, ...] | None:
-        """Option texts listed from token ``i`` on ("Slightly blurry", "eyes and hair")."""
-        found: list[int] = []
-        new_line = False
-        while True:
-            while i < len(tokens) and tokens[i][0].lower() in openers:
-                i += 1
-            match = self.table.option_at(self.lowered, tokens[i][1]) if i < len(tokens) else None
-            if match is None or (new_line and not _ALONE_ON_LINE.match(self.lowered, match[1])):
-                break  # after a line break only a line holding just an option text continues
-            if is_negated_after(self.lowered, match[1]) or self.text.startswith("?", match[1]):
-                return None  # "Eyes are not blurred", "Sharp? No.": left to the later layers
-            found.append(match[0])
-            while i < len(tokens) and tokens[i][1] < match[1]:
-                i += 1
-            if _BRACKETED_LETTER.match(self.text, tokens[i][1] if i < len(tokens) else len(self.text)):
-                i += 3  # "Eyes (A), Background (C)": the label repeats the text
-            while i < len(tokens) and tokens[i][0] in (")", "]", '"', "'", "."):
-                i += 1
-            word = tokens[i][0].lower() if i < len(tokens) else ""
-            if word in HEDGE_WORDS:
-                return _UNUSABLE
-            if word not in LIST_SEPARATORS:
-                break
-            new_line = False
-            while i < len(tokens) and tokens[i][0].lower() in LIST_SEPARATORS:
-                new_line = new_line or tokens[i][0] == "\n"
-                i += 1
-        return tuple(sorted(set(found))) if found else None
-
-    def last_statement(self, markers: MarkerSet) -> tuple[int, ...] | None:
-        """The last statement introduced by one of ``markers`` that names something.
-
-        A statement is read up to the next one, so the total work stays linear. After an
-        explicit answer marker ("Answer:", not "I think") letters may come in any order
-        ("Answer: DB") and a list naming every option is the answer, not an echo.
-        """
-        end = len(self.text)
-        explicit = markers is STRONG
-        for start, marker_end in reversed(find_markers(self.lowered, markers)):
-            if not CONDITIONAL.search(self.lowered, max(0, start - 60), start):
-                verdict = self.statement(marker_end, end=end, explicit=explicit)
-                if verdict and self.question_type == "true_false" and negation_raised(self.lowered, start):
-                    verdict = (1 - verdict[0],)  # "I don't think the statement is true"
-                if verdict is not None:
-                    return verdict
-            end = start
-        return None
-
-    def after_last_colon(self) -> tuple[int, ...] | None:
-        """Letters ending the response after a colon ("Based on the analysis: B.")."""
-        colon = self.text.rfind(":")
-        if colon < 0 or len(self.text) - colon > _COLON_TAIL_CHARS:
-            return None
-        letters = parse_letter_list(tokenize(self.text, colon + 1), 0, self.text, self.n_options)
-        if letters.status != LETTERS or self.text[letters.end :].strip(" .!)\n"):
-            return None
-        return letters.indices
-
-    def mentions(self) -> tuple[int, ...]:
-        """Options named anywhere: option texts, "option B", "(B)"; hedges give ()."""
-        found = set(self.table.mentioned(self.lowered))
-        for start, end in find_markers(self.lowered, WEAK):
-            tokens = tokenize(self.text, end, end + 40)
-            letters = parse_letter_list(tokens, 0, self.text, self.n_options)
-            if letters.status == HEDGE:
-                return _UNUSABLE
-            if letters.status == LETTERS and not is_negated(self.lowered, start, end + 2):
-                found.update(letters.indices)
-        brackets = _BRACKETED_LETTER.finditer(self.text) if "(" in self.text or "[" in self.text else ()
-        for match in brackets:
-            index = ord(match.group(1)) - 65
-            if index < self.n_options and not is_negated(self.lowered, match.start(), match.end()):
-                found.add(index)
-        return tuple(sorted(found))
-
-    def read(self) -> tuple[int, ...]:
-        verdict = self.last_statement(STRONG)
-        if verdict is None and self.question_type == "true_false":
-            verdict = self.last_statement(TRUE_FALSE_STATEMENT)
-            if verdict is None and not contains_marker(self.lowered, REFUSAL):
-                verdict = self.true_false(read_true_false(self.text))
-        if verdict is not None or self.question_type == "true_false":
-            return verdict or _UNUSABLE
-        if self.table.is_echo(self.lowered):
-            return _UNUSABLE
-        verdict = self.leading()
-        if verdict is not None:
-            return verdict
-        if contains_marker(self.lowered, REFUSAL):
-            return _UNUSABLE
-        verdict = self.last_statement(MEDIUM)
-        if verdict is None:
-            verdict = self.after_last_colon()
-        return verdict if verdict is not None else self.mentions()
+def _read(text: str, table: OptionTable, question_type: str, question: str | None) -> Reading:
+    reader = Reader(text, table, question_type, question)
+    indices = reader.read()
+    if len(indices) > 1 and question_type != "multiple_choice":
+        return _NOTHING
+    return Reading(indices, reader.conflict and not indices)
 
 
-def read_prepared(text: str, options: Sequence[str], question_type: str) -> tuple[int, ...]:
+def read_prepared(
+    text: str, options: Sequence[str], question_type: str, question: str | None = None
+) -> tuple[int, ...]:
     """The full layered reader on an already prepared text, without any fast path.
 
     Tests use it to check that the fast paths agree with the rules they shortcut.
@@ -354,48 +138,71 @@ def read_prepared(text: str, options: Sequence[str], question_type: str) -> tupl
     (1,)
     """
     table = _check_arguments(options, question_type)
-    indices = _Reader(text, table, question_type).read() if text else _UNUSABLE
-    return _UNUSABLE if len(indices) > 1 and question_type != "multiple_choice" else indices
+    return _read(text, table, question_type, question).indices if text else _UNUSABLE
 
 
-def _indices(response: str, table: OptionTable, question_type: str) -> tuple[int, ...]:
+def _reading(response: str, table: OptionTable, question_type: str, question: str | None) -> Reading:
     if type(response) is not str and not isinstance(response, str):
         raise TypeError(f"response must be a string or None, got {type(response).__name__}")
     text = prepare_response(response)
     if not text:
-        return _UNUSABLE
+        return _NOTHING
     indices = terse(text, table, question_type) if len(text) <= 6 else None
     if indices is None:
         indices = simple_letters(text, table, question_type)
     if indices is None:
-        indices = _Reader(text, table, question_type).read()
+        return _read(text, table, question_type, question)
     if len(indices) > 1 and question_type != "multiple_choice":
-        return _UNUSABLE
-    return indices
+        return _NOTHING
+    return Reading(indices)
 
 
-def extract_indices(response: str, options: Sequence[str], question_type: str) -> tuple[int, ...]:
+def extract_reading(
+    response: str | None, options: Sequence[str], question_type: str, question: str | None = None
+) -> Reading:
+    """The :class:`Reading` of ``response``: the options it commits to, and whether it
+    contradicts itself (then it commits to nothing).
+
+    >>> extract_reading("B. Noise", ["Blur", "Noise"], "single_choice")
+    Reading(indices=(1,), conflict=False)
+    >>> extract_reading("B. Blur", ["Blur", "Noise"], "single_choice")
+    Reading(indices=(), conflict=True)
+    """
+    table = _check_arguments(options, question_type)
+    if response is None:
+        return _NOTHING
+    return _reading(response, table, question_type, question)
+
+
+def extract_indices(
+    response: str, options: Sequence[str], question_type: str, question: str | None = None
+) -> tuple[int, ...]:
     """Indices (sorted) of the options ``response`` commits to; () when none.
 
     >>> extract_indices("Answer: A and C", ["Eyes", "Hair", "Background"], "multiple_choice")
     (0, 2)
     """
-    return _indices(response, _check_arguments(options, question_type), question_type)
+    return _reading(response, _check_arguments(options, question_type), question_type, question).indices
 
 
 def extract_answer(
-    response: str | None, options: Sequence[str], question_type: str
+    response: str | None, options: Sequence[str], question_type: str, question: str | None = None
 ) -> tuple[str, ...] | None:
     """The option texts ``response`` commits to, in option order; None when it commits to nothing.
 
     ``question_type`` is ``single_choice``, ``multiple_choice`` or ``true_false`` (whose
-    options are "True" and "False"). Raises ValueError/TypeError only for bad ``options``,
+    options are "True" and "False"). ``question``, when given, is the question text: for
+    true/false it is the claim that a statement about the image affirms or denies
+    (:mod:`.extract_claims`). Raises ValueError/TypeError only for bad ``options``,
     ``question_type`` or a response that is neither a string nor None.
 
     >>> extract_answer("答案是Ｂ", ["Low", "High"], "single_choice")
     ('High',)
     >>> extract_answer(None, ["Low", "High"], "single_choice") is None
     True
+    >>> claim = "The eyes are sharp."
+    >>> extract_answer("The eyes look blurry.", ["True", "False"], "true_false", question=claim)
+    ('False',)
     """
     table = _check_arguments(options, question_type)
     if response is None:
@@ -409,7 +216,7 @@ def extract_answer(
             index = TERSE_LETTERS.get(response)
             if index is not None:
                 return (table.texts[index],) if index < len(table.texts) else None
-    indices = _indices(response, table, question_type)
+    indices = _reading(response, table, question_type, question).indices
     if not indices:
         return None
     texts = table.texts

@@ -107,6 +107,11 @@ def letter_value(
     nxt = tokens[i + 1][0] if i + 1 < len(tokens) else None
     prev = tokens[i - 1][0] if i > 0 else None
     alone = nxt is None or nxt in CLOSERS or nxt in LIST_SEPARATORS or nxt in HEDGE_WORDS or nxt == "-"
+    after = tokens[i + 2][0] if i + 2 < len(tokens) else ""
+    if nxt is not None and nxt.isdigit() and after in (")", "."):
+        alone = True  # "1) A 2) D": the next enumerator
+    if nxt == "(" and after[:1].isupper():
+        alone = True  # "A (Very blurry)": a restated option text, not "a (slight) blur"
     if len(word) == 1:
         if word.islower():
             bracketed = prev in OPENERS and nxt in CLOSERS

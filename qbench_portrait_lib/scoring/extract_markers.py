@@ -124,7 +124,7 @@ STRONG: MarkerSet = marker_set(
     ),
     *(_marker(noun, rf"{noun}(?![a-z])", r"(?<![a-z])my $") for noun in ("choice", "selection", "pick")),
     _marker('"', _JSON_KEY, word=False),
-    *(_marker(word, re.escape(word), word=False) for word in ("答案", "正确选项", "我选", "应选")),
+    *(_marker(word, re.escape(word), word=False) for word in ("答案", "正确选项", "我选", "应选", "选")),
     _marker("答", r"答 ?:", word=False),  # "答：B", "回答：B"
 )
 
@@ -153,6 +153,12 @@ MEDIUM: MarkerSet = marker_set(
         )
     ),
     *(_marker(word, rf"{word}(?![a-z])") for word in ("therefore", "thus", "hence")),
+    # conclusions after elimination: "that leaves B", "it must be B", "I'll switch to C"
+    *(
+        _marker(phrase.split()[0], rf"{phrase}(?![a-z])")
+        for phrase in ("leaves", "leaving", "must be", "we get", "switch to", "change it to", "conclusion")
+    ),
+    *(_marker(arrow, re.escape(arrow), word=False) for arrow in ("\u2192", "->", "=>")),
     # "so is the hair" means "also", not "therefore"
     _marker("so", r"so(?![a-z])(?! (?:is|are|was|were|does|do|did|has|have)(?![a-z]))"),
     *(_marker(word, re.escape(word), word=False) for word in ("我认为", "我觉得", "所以", "因此")),

@@ -34,7 +34,7 @@ _NEGATED_AFTER = re.compile(
     r"(?: ?\([a-z]\))?[\s:)\]\-]{0,4}(?:"
     r"(?:is|are|was|were|seems?|appears?|looks?|would be|does|do|did)"
     r"(?: (?:also|really|clearly|definitely|certainly|actually|probably))?"
-    r" (?:not\b|incorrect|wrong|unlikely|absent)"
+    r" (?:not\b|incorrect|wrong|unlikely|absent|fine|ok|okay|unaffected)"
     r"|(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't)(?![a-z])"
     r"|incorrect|wrong|absent|ruled out|eliminated|excluded|\? ?(?:no|nope|not)(?![a-z])"
     r"|(?:no|nope)[.!;]?(?:\n|$))"
@@ -51,7 +51,7 @@ def is_negated(lowered: str, start: int, end: int) -> bool:
     >>> is_negated("the face is not sharp", 16, 21), is_negated("sharp is wrong", 0, 5)
     (True, True)
     """
-    words = lowered[max(0, start - _LOOKBEHIND) : start].rsplit(None, 3)[-3:]  # the last three words
+    words = [w.lstrip("([\"'") for w in lowered[max(0, start - _LOOKBEHIND) : start].rsplit(None, 3)[-3:]]
     if words and words[-1] in _INTENSIFIERS:
         words.pop()
     if words:

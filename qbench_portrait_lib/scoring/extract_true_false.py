@@ -42,6 +42,8 @@ _WORDS: dict[str, bool] = {
     "untrue": False,
     "nope": False,
     "nah": False,
+    "agree": True,
+    "disagree": False,
 }
 _CHINESE: dict[str, bool] = {
     "不正确": False,
@@ -73,7 +75,7 @@ _ANCHORED = re.compile(
     rf"(?:({_ENGLISH})\b|({_CHINESE_ALTERNATION}))"
 )
 # An interjection ends at punctuation, or runs into a short clause ("No it isn't", "Yes it is").
-_INTERJECTION_END = re.compile(r" ?(?:[,.!;:)\n\"']|$)| (?:it|this|that|they|there)(?![a-z])")
+_INTERJECTION_END = re.compile(r" ?(?:[,.!;:)\n\"'\u2014\u2013]|$)| -| (?:it|this|that|they|there)(?![a-z])")
 _CHINESE_ANSWER_END = re.compile(r" ?(?:[,.!;:)\n\"'的]|$)")
 # After a verdict word: a hedge ("true or", "yes/no", "yes and no") or a question ("true?").
 _HEDGE_AFTER = re.compile(rf" ?(?:or\b|/|\||\?|(?:and|&|nor) (?:not )?(?:{_ENGLISH})\b)")
@@ -85,7 +87,25 @@ _NEITHER = re.compile(rf"\bnot ({_ENGLISH}),? (?:and |but |nor |or )?not ({_ENGL
 # A bare negative reply at the start: "Definitely not.", "Not at all.", "I don't think so."
 _NEGATIVE_REPLY = re.compile(
     r"(?:(?:definitely|certainly|absolutely|of course|probably|clearly) )?not(?: at all| really| quite)?"
-    r"(?=[.!,;]|$)|i (?:don't|do not) (?:think|believe) so(?![a-z])"
+    r"(?=[.!,;\u2014\u2013]| [-\u2014\u2013]|$)|i (?:don't|do not) (?:think|believe) so(?![a-z])"
+)
+# A bare positive reply at the start: "Definitely.", "Absolutely, ...", "Certainly." (alone).
+_POSITIVE_REPLY = re.compile(
+    r"(?:definitely|absolutely|indeed|exactly|agreed)(?=[.!,;\u2014\u2013]| [-\u2014\u2013]|$)"
+    r"|(?:certainly|sure|of course|yes indeed)[.!]?$"
+)
+# Verdict phrases: "that's right", "you're not right", "the statement holds".
+_VERDICT_PHRASE = re.compile(
+    r"\b(?:that's|that is|this is|it's|it is|you're|you are)( not)? "
+    r"(?:quite |entirely |exactly )?right(?![a-z])"
+    r"|\b(?:statement|claim|description)(?: above)?( does not| doesn't)? (?:holds?|stands?)(?![a-z])"
+)
+# Before a verdict word: an adverb or a look-verb makes it describe the image
+# ("anatomically correct", "the colours look accurate"), unless its subject is the claim.
+_DESCRIPTIVE_BEFORE = re.compile(
+    r"(?:\b(?!(?:entirely|completely|totally|really|fully|exactly|necessarily|absolutely|definitely"
+    r"|certainly|probably|clearly|perfectly|partially|partly|mostly|only|largely|technically|likely)\b)"
+    r"[a-z]+ly|(?<!that )(?<!this )(?<!it )(?<!which )\b(?:looks?|looked|appears?|appeared))\s$"
 )
 _NOT_A_HEDGE_AFTER = re.compile(
     r" ?(?:\?|-? ?(?:questions?|answers?|format|response|statement|choice|task|label)\b)"
@@ -187,6 +207,8 @@ def true_false_mentions(lowered: str) -> list[tuple[int, bool]]:
         if word not in _INTERJECTIONS:
             if _CONDITIONAL.search(lowered, max(0, start - _LOOKBEHIND), start):
                 continue
+            if word in _WORDS and _DESCRIPTIVE_BEFORE.search(lowered, max(0, start - _LOOKBEHIND), start):
+                continue
             before = lowered[max(0, start - _LOOKBEHIND) : start]
             negation = _NEGATION_BEFORE.search(before)
             if negation is not None:
@@ -195,6 +217,10 @@ def true_false_mentions(lowered: str) -> list[tuple[int, bool]]:
             if negation_raised(lowered, start):
                 polarity = not polarity
         found.append((start, polarity))
+    if "right" in lowered or "hold" in lowered or "stand" in lowered:
+        for match in _VERDICT_PHRASE.finditer(lowered):
+            if not (questions and question_at(questions, match.start())):
+                found.append((match.start(), not (match.group(1) or match.group(2))))
     return found
 
 
@@ -222,5 +248,7 @@ def read_true_false(text: str) -> bool | None:
         return leading
     if _NEGATIVE_REPLY.match(lowered, start):
         return False
+    if _POSITIVE_REPLY.match(lowered, start):
+        return True
     verdicts = {polarity for _, polarity in true_false_mentions(lowered)}
     return verdicts.pop() if len(verdicts) == 1 else None

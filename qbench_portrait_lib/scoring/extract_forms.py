@@ -1,0 +1,171 @@
+"""Layers of the reader for the choice formats' harder forms (mixed into :class:`.extract_reader.Reader`).
+
+- :meth:`ChoiceForms.final_letters`: a conclusion after elimination ends the response in a
+  bare letter list after a sentence break, a colon or an arrow ("Not A. Not C. B.",
+  "By elimination: D.", "... → B");
+- :meth:`ChoiceForms.clause_letters`: letter lists starting clauses, the rejected ones
+  dropped ("C is fine; A and D are blurred");
+- :meth:`ChoiceForms.every_option`: "All of the above" / "all of them" / "everything" is
+  every option ("... except D" drops D), "None of them" commits to nothing; both only
+  when no option is literally such a text;
+- :meth:`ChoiceForms.chinese_mentions`: option texts named in Chinese where the options
+  are English ("模糊" for Blur), only through names that single out one option
+  (:func:`.extract_lexicon.chinese_aliases`); a name after 不是/没有/非 is rejected, two
+  names joined by 或/还是 are a hedge.
+
+>>> from qbench_portrait_lib.scoring.extract_reader import Reader
+>>> from qbench_portrait_lib.scoring.extract_options import option_table
+>>> table = option_table(("Blur", "Noise", "JPEG blocking"))
+>>> Reader("All of the above except B.", table, "multiple_choice").read()
+(0, 2)
+>>> Reader("不是模糊，是噪声。", table, "single_choice").read()
+(1,)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from qbench_portrait_lib.scoring.extract_letter_list import OptionAt, parse_letter_list
+from qbench_portrait_lib.scoring.extract_letters import CONFLICT, HEDGE, LETTERS, tokenize
+from qbench_portrait_lib.scoring.extract_lexicon import chinese_aliases
+from qbench_portrait_lib.scoring.extract_options import OptionTable
+
+_UNUSABLE: tuple[int, ...] = ()
+# Where a bare conclusion may start: a sentence break, a colon, an arrow, a dash.
+_BREAKS = (". ", ".\n", "\n", ":", "\u2192", "->", "=>", "! ", " - ", "\u2014")
+_TAIL_CHARS = 24
+_PREFIX = (
+    r"(?:(?:the )?(?:final )?answers?(?: is| are)?:? "
+    r"|i(?:'d| would) (?:say|select|choose|pick) |honestly,? )?"
+)
+_EVERY = re.compile(
+    _PREFIX
+    + r"(?:all of (?:the above|them|these|those|the options)|all (?:the )?options|all (?:three|four|five)"
+    r"|everything|all apply|all are)(?![a-z])"
+)
+_NONE = re.compile(
+    _PREFIX + r"(?:none of (?:the above|them|these|those|the options|the [a-z]+)|none apply)(?![a-z])"
+)
+_EXCEPT = re.compile(r"[ ,]*(?:except(?: for)?|apart from|but not|other than|excluding|save for) (?:the )?")
+_LEADING = re.compile(r"[\s\"'(\[{<#>*\-]*")
+_CLAUSE_START = re.compile(r"(?:^|[.;!]\s+|\n)[\s\-*>]*")
+_CLAUSE_CHARS = 120
+_CHINESE_NEGATION_2 = ("不是", "没有", "并非", "而非", "不存在")
+_CHINESE_NEGATION_1 = ("无", "非", "不", "没")
+_CHINESE_HEDGE = re.compile(r"\s*(?:或者|或|还是|/)\s*")
+
+
+class ChoiceForms:
+    """Mixin: needs ``text``, ``lowered``, ``table``, ``n_options``, ``multi``, ``conflict``,
+    ``option_here`` and ``letter_negation``."""
+
+    text: str
+    lowered: str
+    table: OptionTable
+    n_options: int
+    multi: bool
+    conflict: bool
+    option_here: OptionAt
+    letter_negation: Callable[[int], str | None]
+
+    def clause_letters(self) -> tuple[int, ...] | None:
+        """Letter lists starting clauses, without the rejected ones ("C is fine; A and D are
+        blurred" reads A, D); None when no clause starts with a letter."""
+        found: set[int] = set()
+        for match in _CLAUSE_START.finditer(self.text):
+            position = match.end()
+            tokens = tokenize(self.text, position, position + _CLAUSE_CHARS)
+            letters = parse_letter_list(
+                tokens,
+                0,
+                self.text,
+                self.n_options,
+                self.option_here,
+                self.letter_negation,
+                False,
+                self.multi,
+            )
+            if letters.status == HEDGE:
+                return _UNUSABLE
+            if letters.status == CONFLICT:
+                self.conflict = True
+                return _UNUSABLE
+            if letters.status == LETTERS:
+                found.update(letters.indices)
+        return tuple(sorted(found)) if found else None
+
+    def final_letters(self) -> tuple[int, ...] | None:
+        """A bare letter list ending the response after its last break ("Not A. Not C. B.")."""
+        tail_start = max(0, len(self.text) - _TAIL_CHARS)
+        start = max(
+            self.text.rfind(mark, tail_start) + len(mark) if mark in self.text else -1 for mark in _BREAKS
+        )
+        if start < 0:
+            return None
+        tokens = tokenize(self.text, start)
+        letters = parse_letter_list(tokens, 0, self.text, self.n_options, slash_joins=self.multi)
+        if letters.status != LETTERS or self.text[letters.end :].strip(" .!)\n"):
+            return None
+        return letters.indices
+
+    def _literal(self, word: str) -> bool:
+        return any(text.startswith(word) for text in self.table.normalized)
+
+    def every_option(self) -> tuple[int, ...] | None:
+        """Every option ("All of the above", "... except D"), or () for "None of them"."""
+        start = _LEADING.match(self.lowered).end()
+        if self.lowered.startswith("none", start) or self.lowered.startswith("answer", start):
+            match = _NONE.match(self.lowered, start)
+            if match is not None and not self._literal("none"):
+                return _UNUSABLE
+        match = _EVERY.match(self.lowered, start)
+        if match is None or self._literal("all") or self._literal("every"):
+            return None
+        chosen = set(range(self.n_options))
+        rest = _EXCEPT.match(self.lowered, match.end())
+        if rest is not None:
+            dropped = self._named_at(rest.end())
+            if dropped is None:
+                return None  # "all except the ones that look fine": nothing readable
+            chosen -= set(dropped)
+        return tuple(sorted(chosen))
+
+    def _named_at(self, position: int) -> tuple[int, ...] | None:
+        """Options named at ``position``: letters ("B and D") or one option text."""
+        letters = parse_letter_list(
+            tokenize(self.text, position, position + 60), 0, self.text, self.n_options
+        )
+        if letters.status == LETTERS:
+            return letters.indices
+        found = self.table.option_at(self.lowered, position)
+        return (found[0],) if found is not None else None
+
+    def chinese_mentions(self) -> tuple[int, ...] | None:
+        """Options named in Chinese (None when the text names none); a hedge gives ()."""
+        aliases = chinese_aliases(self.table.texts)
+        if not aliases or self.lowered.isascii():
+            return None
+        spans = []
+        for name, index in sorted(aliases, key=lambda pair: -len(pair[0])):
+            position = self.lowered.find(name)
+            while position >= 0:
+                end = position + len(name)
+                if not any(s < end and position < e for s, e, _ in spans):
+                    spans.append((position, end, index))
+                position = self.lowered.find(name, end)
+        if not spans:
+            return None
+        spans.sort()
+        chosen = set()
+        for k, (start, end, index) in enumerate(spans):
+            following = spans[k + 1][0] if k + 1 < len(spans) else -1
+            hedge = _CHINESE_HEDGE.match(self.lowered, end)
+            if following >= 0 and hedge is not None and hedge.end() == following:
+                return _UNUSABLE  # "模糊或噪声"
+            before = self.lowered[max(0, start - 3) : start].rstrip(" ,")
+            if before.endswith(_CHINESE_NEGATION_2) or before.endswith(_CHINESE_NEGATION_1):
+                continue
+            chosen.add(index)
+        return tuple(sorted(chosen))

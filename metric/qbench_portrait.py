@@ -39,6 +39,8 @@ Args:
         (question_type, quality_dimension, image_source, level) take ClassLabel names or
         their ints. Extra keys (such as `image`) are ignored.
     judge (`callable`, optional): a JudgeFn scoring the open-ended items 0-2 (None = failure).
+    reader (`callable`, optional): a ResponseReader reading the closed responses the rules
+        leave unparsed (option texts or None per item); rules always go first.
     return_details (`bool`, defaults to `False`): also return `details`, one dict per item.
     bootstrap_samples (`int`, defaults to 1000): bootstrap replicates for the overall interval.
     seed (`int`, defaults to 0): seed of the bootstrap.
@@ -53,7 +55,8 @@ Returns:
     `dimension.source`); `multiple_choice/{jaccard,precision,recall,f1}`;
     `true_false/{balanced_accuracy,true_rate,gold_true_rate}`;
     `open_ended/{proxy_score,judge_score,judge_failures,judge_failure_rate}`;
-    plus `details` when asked. See the metric card for every key.
+    `extraction/{read_by_rules,read_by_reader,unparsed,conflicts}`; plus `details` when
+    asked. See the metric card for every key.
 Examples:
     >>> import evaluate
     >>> metric = evaluate.load(METRIC_PATH)
@@ -169,13 +172,21 @@ class QbenchPortrait(evaluate.Metric):
         return super().add(prediction=prediction, reference=reference, **kwargs)
 
     def _compute(
-        self, predictions, references, judge=None, return_details=False, bootstrap_samples=1000, seed=0
+        self,
+        predictions,
+        references,
+        judge=None,
+        reader=None,
+        return_details=False,
+        bootstrap_samples=1000,
+        seed=0,
     ):
         # add/add_batch validated every stored reference (on whichever rank added it)
         return score_predictions(
             predictions,
             [_stored_reference(reference) for reference in references],
             judge=judge,
+            reader=reader,
             return_details=return_details,
             bootstrap_samples=bootstrap_samples,
             seed=seed,

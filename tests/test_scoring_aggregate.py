@@ -125,6 +125,10 @@ EXPECTED_SCALARS = {
     "count": 8.0,
     "parse_failures": 2.0,
     "parse_failure_rate": 2 / 7,
+    "extraction/read_by_rules": 5.0,
+    "extraction/read_by_reader": 0.0,
+    "extraction/unparsed": 2.0,
+    "extraction/conflicts": 0.0,
     "chance": (C1 + C2 + C3 + C4 + C5 + C6 + C8) / 7,
     # q3 picks {Eyes} of {Eyes, Hair}; q4 picks {Hair, Mouth} of {Hair}
     "multiple_choice/jaccard": (1 / 2 + 1 / 2) / 2,

@@ -34,6 +34,7 @@ from qbench_portrait_lib.scoring.cells import (
 )
 from qbench_portrait_lib.scoring.intervals import bootstrap_ratio_interval, cluster_totals, wilson_interval
 from qbench_portrait_lib.scoring.item_scores import ItemScore
+from qbench_portrait_lib.scoring.reading import extraction_counts
 from qbench_portrait_lib.scoring.references import Reference
 
 NAN = math.nan
@@ -199,4 +200,12 @@ def aggregate(
         multiple_choice=_partial_credit(items),
         true_false=_true_false(items),
         open_ended=_open_ended(items, judged),
+        extraction=_extraction(items),
     )
+
+
+def _extraction(items: Sequence[ItemScore]) -> dict[str, float]:
+    """Who read the closed items (the rules, the reader) and how many stayed unparsed."""
+    closed = [item for item in items if item.chance is not None]
+    sources = [None if item.parse_failed else item.source for item in closed]
+    return extraction_counts(sources, [item.conflict for item in closed])

@@ -24,12 +24,19 @@ from typing import Any
 
 from qbench_portrait_lib.scoring.aggregate import aggregate
 from qbench_portrait_lib.scoring.cells import Scores
-from qbench_portrait_lib.scoring.extract import extract_answer
+from qbench_portrait_lib.scoring.extract import extract_reading
 from qbench_portrait_lib.scoring.flatten import flatten
 from qbench_portrait_lib.scoring.intervals import MIN_BOOTSTRAP_SAMPLES
 from qbench_portrait_lib.scoring.item_scores import ItemScore, score_closed, score_open
 from qbench_portrait_lib.scoring.judging import JudgeFn, OpenEndedItem, validate_judge_scores
 from qbench_portrait_lib.scoring.open_ended import proxy_score
+from qbench_portrait_lib.scoring.reading import (
+    READER,
+    RULES,
+    ResponseReader,
+    UnreadItem,
+    validate_reader_answers,
+)
 from qbench_portrait_lib.scoring.references import Reference, normalize_references
 
 logger = logging.getLogger(__name__)
@@ -75,37 +82,80 @@ def check_options(bootstrap_samples: int, seed: int) -> None:
 
 
 _MEMO_MAX_RESPONSE = 256  # terse responses ("B", "True", "A, C") repeat; long ones rarely do
+_NOTHING: tuple[tuple[str, ...] | None, bool] = (None, False)
 
 
-def _memoized_extraction() -> Callable[[str | None, Reference], tuple[str, ...] | None]:
-    """``extract_answer`` for one scoring call, remembering the verdicts on short responses."""
-    memo: dict[tuple[str, tuple[str, ...], str], tuple[str, ...] | None] = {}
+def _memoized_extraction() -> Callable[[str | None, Reference], tuple[tuple[str, ...] | None, bool]]:
+    """(option texts or None, conflict) of a response, for one scoring call, remembering the
+    readings of short responses. The question counts only for true/false (its claim)."""
+    memo: dict[tuple[str, tuple[str, ...], str, str], tuple[tuple[str, ...] | None, bool]] = {}
 
-    def parse(response: str | None, reference: Reference) -> tuple[str, ...] | None:
+    def read(response: str, reference: Reference) -> tuple[tuple[str, ...] | None, bool]:
+        question = reference.question if reference.question_type == "true_false" else None
+        reading = extract_reading(response, reference.options, reference.question_type, question)
+        texts = tuple(reference.options[i] for i in reading.indices) if reading.indices else None
+        return texts, reading.conflict
+
+    def parse(response: str | None, reference: Reference) -> tuple[tuple[str, ...] | None, bool]:
         if response is None or not response.strip():
-            return None
+            return _NOTHING
         if len(response) > _MEMO_MAX_RESPONSE:
-            return extract_answer(response, reference.options, reference.question_type)
-        key = (response, reference.options, reference.question_type)
+            return read(response, reference)
+        claim = reference.question if reference.question_type == "true_false" else ""
+        key = (response, reference.options, reference.question_type, claim)
         if key not in memo:
-            memo[key] = extract_answer(response, reference.options, reference.question_type)
+            memo[key] = read(response, reference)
         return memo[key]
 
     return parse
 
 
-def score_items(
-    predictions: Sequence[str | None], references: Sequence[Reference], judge: JudgeFn | None = None
-) -> list[ItemScore]:
-    """Score every item (validated inputs); the judge is called once, on the open-ended items."""
+def _score_closed_items(
+    predictions: Sequence[str | None], references: Sequence[Reference], reader: ResponseReader | None
+) -> dict[int, ItemScore]:
+    """Scores of the closed items by position: the rules first, then the reader (if any) on
+    the non-empty responses they left unparsed without a conflict."""
     parse = _memoized_extraction()
-    items: list[ItemScore | None] = [None] * len(references)
-    open_positions = []
+    readings: dict[int, tuple[tuple[str, ...] | None, bool]] = {}
     for position, (reference, response) in enumerate(zip(references, predictions, strict=True)):
-        if reference.question_type == "open_ended":
-            open_positions.append(position)
-            continue
-        items[position] = score_closed(reference, parse(response, reference))
+        if reference.question_type != "open_ended":
+            readings[position] = parse(response, reference)
+    sources = {position: RULES for position in readings}
+    unread = [
+        position
+        for position, (parsed, conflict) in readings.items()
+        if parsed is None and not conflict and (predictions[position] or "").strip()
+    ]
+    if reader is not None and unread:
+        asked = [
+            UnreadItem(r.id, r.question, r.question_type, r.options, predictions[p] or "")
+            for p, r in ((p, references[p]) for p in unread)
+        ]
+        answers = validate_reader_answers(reader(asked), asked)
+        for position, answer in zip(unread, answers, strict=True):
+            if answer is not None:
+                readings[position], sources[position] = (answer, False), READER
+        logger.info(
+            "the reader read %d of %d unparsed responses", len(answers) - answers.count(None), len(asked)
+        )
+    return {
+        position: score_closed(references[position], parsed, sources[position], conflict)
+        for position, (parsed, conflict) in readings.items()
+    }
+
+
+def score_items(
+    predictions: Sequence[str | None],
+    references: Sequence[Reference],
+    judge: JudgeFn | None = None,
+    reader: ResponseReader | None = None,
+) -> list[ItemScore]:
+    """Score every item (validated inputs); the reader is called once, on the closed items
+    the rules leave unparsed; the judge once, on the open-ended items."""
+    items: list[ItemScore | None] = [None] * len(references)
+    for position, item in _score_closed_items(predictions, references, reader).items():
+        items[position] = item
+    open_positions = [p for p, reference in enumerate(references) if reference.question_type == "open_ended"]
     judge_scores: list[float | None] = [None] * len(open_positions)
     if judge is not None and open_positions:
         asked = [
@@ -144,6 +194,7 @@ def score_all(
     references: Sequence[Mapping[str, Any]],
     *,
     judge: JudgeFn | None = None,
+    reader: ResponseReader | None = None,
     bootstrap_samples: int = 1000,
     seed: int = 0,
 ) -> Scored:
@@ -160,7 +211,7 @@ def score_all(
     check_options(bootstrap_samples, seed)
     records = normalize_references(references)
     responses = check_predictions(predictions, records)
-    items = score_items(responses, records, judge)
+    items = score_items(responses, records, judge, reader)
     scores = aggregate(
         items, records, judged=judge is not None, bootstrap_samples=bootstrap_samples, seed=seed
     )
@@ -205,6 +256,7 @@ def score_predictions(
     references: Sequence[Mapping[str, Any]],
     *,
     judge: JudgeFn | None = None,
+    reader: ResponseReader | None = None,
     return_details: bool = False,
     bootstrap_samples: int = 1000,
     seed: int = 0,
@@ -212,10 +264,17 @@ def score_predictions(
     """Score raw model responses against the references; a flat dict of Python floats.
 
     Keys are documented in the metric card (metric/README.md). ``bootstrap_samples=0``
-    skips the bootstrap (the overall interval is then NaN). With ``return_details`` the
-    dict also holds ``details``: one record per input, in input order.
+    skips the bootstrap (the overall interval is then NaN). ``reader``, a
+    :class:`.reading.ResponseReader`, reads the closed-format responses the rules leave
+    unparsed (never one they read); ``extraction/read_by_rules``,
+    ``extraction/read_by_reader``, ``extraction/unparsed`` and ``extraction/conflicts``
+    count the closed items. With ``return_details`` the dict also holds ``details``: one
+    record per input, in input order, whose ``source`` says who read it ("rules",
+    "reader", None when unparsed) and ``conflict`` whether the response contradicts itself.
     """
-    scored = score_all(predictions, references, judge=judge, bootstrap_samples=bootstrap_samples, seed=seed)
+    scored = score_all(
+        predictions, references, judge=judge, reader=reader, bootstrap_samples=bootstrap_samples, seed=seed
+    )
     result: dict[str, Any] = scored.flat()
     if return_details:
         result["details"] = [item.as_detail() for item in scored.items]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 
@@ -166,6 +166,9 @@ class Scores:
     multiple_choice: PartialCredit
     true_false: TrueFalseBias
     open_ended: OpenEndedScores
+    #: How the closed items were read: ``extraction/read_by_rules``, ``extraction/read_by_reader``,
+    #: ``extraction/unparsed``, ``extraction/conflicts`` (see :mod:`.reading`).
+    extraction: dict[str, float] = field(default_factory=dict)
 
     def cells(self, breakdown: str) -> tuple[Cell, ...]:
         """The cells of one breakdown, in vocabulary order."""

@@ -77,7 +77,7 @@ def flatten(scores: Scores) -> dict[str, float]:
     >>> from qbench_portrait_lib.scoring.aggregate import aggregate
     >>> flat = flatten(aggregate([], [], judged=False, bootstrap_samples=0))
     >>> flat["count"], flat["quality_dimension_x_image_source/aigc.artistic/count"], len(flat)
-    (0.0, 0.0, 334)
+    (0.0, 0.0, 338)
     """
     overall = scores.overall
     result: dict[str, float] = {
@@ -95,4 +95,5 @@ def flatten(scores: Scores) -> dict[str, float]:
             prefix = cell.label
             result.update({f"{prefix}/{field}": value for field, value in cell_fields(cell).items()})
     result.update(_summaries(scores))
+    result.update(scores.extraction)
     return result

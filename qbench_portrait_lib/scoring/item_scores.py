@@ -37,6 +37,8 @@ class ItemScore(NamedTuple):
     proxy_score: float | None = None  # open_ended
     judge_score: float | None = None  # open_ended: the judge's score / 2
     judge_failed: bool = False
+    source: str | None = None  # closed formats: "rules" or "reader" read it; None: unparsed
+    conflict: bool = False  # closed formats: the response contradicts itself ("B. Noise", B = Blur)
 
     def as_detail(self) -> dict[str, Any]:
         """The per-item ``details`` record (plain Python values)."""
@@ -90,8 +92,14 @@ def _set_overlap(
     return hits / len(chosen | gold), precision, recall, 2 * precision * recall / (precision + recall)
 
 
-def score_closed(reference: Reference, parsed: tuple[str, ...] | None) -> ItemScore:
-    """Score a closed-format item from the options its response committed to."""
+def score_closed(
+    reference: Reference,
+    parsed: tuple[str, ...] | None,
+    source: str | None = "rules",
+    conflict: bool = False,
+) -> ItemScore:
+    """Score a closed-format item from the options its response committed to (read by
+    ``source``; a ``conflict`` marks a response that contradicts itself)."""
     exact = parsed is not None and set(parsed) == set(reference.answer)
     partial: dict[str, float] = {}
     if reference.question_type == "multiple_choice":
@@ -107,6 +115,8 @@ def score_closed(reference: Reference, parsed: tuple[str, ...] | None) -> ItemSc
         parse_failed=parsed is None,
         score_source="exact",
         chance=chance_score(reference.question_type, len(reference.options)),
+        source=None if parsed is None else source,
+        conflict=conflict,
         **partial,
     )
 

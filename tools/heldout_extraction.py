@@ -68,7 +68,7 @@ def agreement(cases: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     """{kind or "all": {"n", "three_way", "two_way"}} for the extractor against the human labels."""
     tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for case in cases:
-        parsed = extract_answer(case["response"], case["options"], case["question_type"])
+        parsed = extract_answer(case["response"], case["options"], case["question_type"], case["question"])
         ours = verdict(parsed, case["answer"])
         theirs = verdict(case["human"], case["answer"])
         for key in ("all", case["kind"]):

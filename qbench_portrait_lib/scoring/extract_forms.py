@@ -50,7 +50,9 @@ _NONE = re.compile(
 )
 _EXCEPT = re.compile(r"[ ,]*(?:except(?: for)?|apart from|but not|other than|excluding|save for) (?:the )?")
 _LEADING = re.compile(r"[\s\"'(\[{<#>*\-]*")
-_CLAUSE_START = re.compile(r"(?:^|[.;!]\s+|\n)[\s\-*>]*")
+# A clause start followed by something shaped like a letter item ("C is", "(A)", "1) B").
+_CLAUSE_START = re.compile(r"(?:^|[.;!]\s+|\n)[\s\-*>]*(?=[(\[]?[A-Z](?![a-z])|[0-9][.)] ?[A-Z](?![a-z]))")
+_LETTER_AHEAD = re.compile(r"\s*[(\[]?[A-Za-z](?![A-Za-z])|\s*[A-Z]+(?![A-Za-z])")
 _CLAUSE_CHARS = 120
 _CHINESE_NEGATION_2 = ("不是", "没有", "并非", "而非", "不存在")
 _CHINESE_NEGATION_1 = ("无", "非", "不", "没")
@@ -102,7 +104,7 @@ class ChoiceForms:
         start = max(
             self.text.rfind(mark, tail_start) + len(mark) if mark in self.text else -1 for mark in _BREAKS
         )
-        if start < 0:
+        if start < 0 or not _LETTER_AHEAD.match(self.text, start):
             return None
         tokens = tokenize(self.text, start)
         letters = parse_letter_list(tokens, 0, self.text, self.n_options, slash_joins=self.multi)

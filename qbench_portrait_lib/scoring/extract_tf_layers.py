@@ -18,6 +18,7 @@ A letter restated by the other verdict ("A. False") contradicts itself: a confli
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from qbench_portrait_lib.scoring.extract_claims import read_claim
@@ -34,6 +35,10 @@ from qbench_portrait_lib.scoring.extract_true_false import read_true_false, true
 
 _UNUSABLE: tuple[int, ...] = ()
 _RESTATEMENT_LEADS = frozenset({"-", ":", "(", "\u2014", "\u2013", ","})
+# The start of a response that may hold a leading letter ("A", "(B)", "Option A", "Answer - B").
+_LEADING_LETTER = re.compile(
+    r"[\s(\[*#>:\-]*(?:(?:option|choice|letter|answer|the|my)(?![a-z])[\s:(\[*#\-]*)*[(\[]?[a-z](?![a-z])"
+)
 _LETTER_FILLERS = frozenset(
     {"option", "choice", "letter", "answer", "the", "my", ":", "(", "[", "-", "*", "#", ">"}
 )
@@ -73,6 +78,8 @@ class TrueFalseLayers:
 
     def leading_letter(self) -> tuple[int, ...] | None:
         """A letter at the start, after "Option"/"Answer"-like fillers ("Option A", "(B)")."""
+        if not _LEADING_LETTER.match(self.lowered):
+            return None  # cheap exit for ordinary sentences
         tokens = tokenize(self.text, 0, 80)
         j = 0
         while j < len(tokens) and tokens[j][0].lower() in _LETTER_FILLERS:

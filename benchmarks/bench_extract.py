@@ -8,10 +8,14 @@ verdicts and ~700-character chains of thought that end in a final statement, ove
 different option lists. The naive parser is ``re.search(r"\\b([A-E])\\b", response)``:
 it is fast and wrong (it reads the article in "a pretty girl" as A, takes the first
 letter of a chain of thought, and parses no multi-select or true/false answer).
-Target: >= 100k responses/s and at least a third of the naive parser's rate.
-Rates are per second of CPU time (``time.process_time``), and the two parsers take turns
-on small chunks of the mix, so that other processes sharing the machine distort the
-comparison as little as possible.
+Targets: >= 100k responses/s and at least a third of the naive parser's rate; and time
+linear in the response length: for responses that no early rule settles (a long
+reasoning without a final answer, single-choice, multi-select and true/false with its
+claim), reading one of 8,000 characters may take at most 6x as long as one of 2,000
+(4x is linear; a quadratic rule would take 16x). Rates are per second of CPU time
+(``time.process_time``), and the two parsers take turns on small chunks of the mix, so
+that other processes sharing the machine distort the comparison as little as possible.
+Each target prints PASS or FAIL; the script exits with status 1 when one fails.
 """
 
 from __future__ import annotations
@@ -132,15 +136,70 @@ def measure_extraction(n: int = 100_000, rounds: int = ROUNDS) -> dict[str, floa
     }
 
 
-def main(argv: list[str]) -> None:
+#: Response lengths (characters) compared by the linearity target, and the allowed growth.
+SHORT, LONG = 2_000, 8_000
+MAX_GROWTH = 6.0
+_UNSETTLED = (
+    "Looking at the portrait, the left eye seems a little soft while the right one keeps its lashes; "
+    "the hair merges with the background, the skin shows some grain, (the light is even). "
+)
+_LINEAR_CASES = (
+    (list(_REGIONS), "multiple_choice", None),
+    (_option_list(7), "single_choice", None),
+    (["True", "False"], "true_false", "The eyes are sharp and the skin looks natural."),
+)
+
+
+def _unsettled(length: int) -> str:
+    return (_UNSETTLED * (length // len(_UNSETTLED) + 1))[:length]
+
+
+def _read_time(
+    text: str, options: list[str], question_type: str, question: str | None, repeats: int
+) -> float:
+    """Best CPU time of ``repeats`` runs of 5 readings of ``text``."""
+
+    def five() -> None:
+        for _ in range(5):
+            extract_answer(text, options, question_type, question)
+
+    five()  # warm the caches
+    return min(_cpu_seconds(five) for _ in range(repeats))
+
+
+def measure_linearity(repeats: int = 40) -> float:
+    """Largest ratio, over the cases, of the CPU time to read a LONG response to a SHORT one."""
+    growth = 0.0
+    for options, question_type, question in _LINEAR_CASES:
+        short = _read_time(_unsettled(SHORT), options, question_type, question, repeats)
+        long = _read_time(_unsettled(LONG), options, question_type, question, repeats)
+        growth = max(growth, long / max(short, 1e-9))
+    return growth
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main(argv: list[str]) -> int:
     n = int(argv[1]) if len(argv) > 1 else 100_000
     result = measure_extraction(n)
     mix = ", ".join(f"{kind} {weight}/{sum(w for _, w in MIX)}" for kind, weight in MIX)
+    growth = measure_linearity()
+    checks = [
+        result["extract_per_s"] >= 100_000,
+        result["ratio"] >= 1 / 3,
+        growth <= MAX_GROWTH,
+    ]
     print(f"mix of {n:,} responses: {mix}")
-    print(f"extract_answer : {result['extract_per_s']:>12,.0f} responses/s (target >= 100,000)")
+    rate = result["extract_per_s"]
+    print(f"extract_answer : {rate:>12,.0f} responses/s (target >= 100,000) {_verdict(checks[0])}")
     print(f"naive regex    : {result['naive_per_s']:>12,.0f} responses/s")
-    print(f"ratio          : {result['ratio']:.3f} (target >= 0.333)")
+    print(f"ratio          : {result['ratio']:.3f} (target >= 0.333) {_verdict(checks[1])}")
+    lengths = f"length {LONG:,} vs {SHORT:,} chars"
+    print(f"{lengths}: {growth:.2f}x the time (target <= {MAX_GROWTH}x) {_verdict(checks[2])}")
+    return 0 if all(checks) else 1
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    sys.exit(main(sys.argv))

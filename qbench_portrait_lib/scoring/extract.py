@@ -141,20 +141,28 @@ def read_prepared(
     return _read(text, table, question_type, question).indices if text else _UNUSABLE
 
 
-def _reading(response: str, table: OptionTable, question_type: str, question: str | None) -> Reading:
+def _prepared(response: str) -> str:
     if type(response) is not str and not isinstance(response, str):
         raise TypeError(f"response must be a string or None, got {type(response).__name__}")
-    text = prepare_response(response)
-    if not text:
-        return _NOTHING
+    return prepare_response(response)
+
+
+def _fast(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
+    """The fast paths (:mod:`.extract_fast`) on a prepared text; None: left to the reader."""
     indices = terse(text, table, question_type) if len(text) <= 6 else None
     if indices is None:
         indices = simple_letters(text, table, question_type)
-    if indices is None:
-        return _read(text, table, question_type, question)
-    if len(indices) > 1 and question_type != "multiple_choice":
+    if indices is not None and len(indices) > 1 and question_type != "multiple_choice":
+        return _UNUSABLE
+    return indices
+
+
+def _reading(response: str, table: OptionTable, question_type: str, question: str | None) -> Reading:
+    text = _prepared(response)
+    if not text:
         return _NOTHING
-    return Reading(indices)
+    indices = _fast(text, table, question_type)
+    return _read(text, table, question_type, question) if indices is None else Reading(indices)
 
 
 def extract_reading(
@@ -216,7 +224,10 @@ def extract_answer(
             index = TERSE_LETTERS.get(response)
             if index is not None:
                 return (table.texts[index],) if index < len(table.texts) else None
-    indices = _reading(response, table, question_type, question).indices
+    text = _prepared(response)
+    indices = _fast(text, table, question_type) if text else _UNUSABLE
+    if indices is None:
+        indices = _read(text, table, question_type, question).indices
     if not indices:
         return None
     texts = table.texts

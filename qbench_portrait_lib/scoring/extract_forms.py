@@ -48,10 +48,42 @@ _EVERY = re.compile(
 _NONE = re.compile(
     _PREFIX + r"(?:none of (?:the above|them|these|those|the options|the [a-z]+)|none apply)(?![a-z])"
 )
+_EVERY_FIRST = frozenset("aehint")  # first letters of the phrases and their prefixes
 _EXCEPT = re.compile(r"[ ,]*(?:except(?: for)?|apart from|but not|other than|excluding|save for) (?:the )?")
 _LEADING = re.compile(r"[\s\"'(\[{<#>*\-]*")
-# A clause start followed by something shaped like a letter item ("C is", "(A)", "1) B").
-_CLAUSE_START = re.compile(r"(?:^|[.;!]\s+|\n)[\s\-*>]*(?=[(\[]?[A-Z](?![a-z])|[0-9][.)] ?[A-Z](?![a-z]))")
+_CLAUSE_BREAKS = (". ", "; ", "! ", "\n")
+_ITEM_START = re.compile(r"[\s\-*>]*(?:[(\[]?[A-Z](?![a-z])|[0-9][.)] ?[A-Z](?![a-z]))")
+
+
+def _clause_starts(text: str) -> list[int]:
+    """Starts of the clauses (the text start, after ". ", "; ", "! " or a line break) that
+    begin with something shaped like a letter item ("C is", "(A)", "1) B"), in order.
+
+    >>> _clause_starts("Not A. C is fine; the rest. B")
+    [7, 28]
+    """
+    starts = [0]
+    for mark in _CLAUSE_BREAKS:
+        position = text.find(mark)
+        while position >= 0:
+            starts.append(position + len(mark))
+            position = text.find(mark, position + len(mark))
+    return [start for start in sorted(set(starts)) if _ITEM_START.match(text, start)]
+
+
+def _ends_in_letter(text: str) -> bool:
+    """True when ``text`` ends in a run of capitals standing alone ("... C.", "... AC").
+
+    >>> _ends_in_letter("Not A. Not C. B."), _ends_in_letter("It looks blurry overall.")
+    (True, False)
+    """
+    end = len(text.rstrip(" \n\t.!)]*"))
+    start = end
+    while start and end - start < 26 and "A" <= text[start - 1] <= "Z":
+        start -= 1
+    return start < end and not text[start - 1 : start].isalpha()
+
+
 _LETTER_AHEAD = re.compile(r"\s*[(\[]?[A-Za-z](?![A-Za-z])|\s*[A-Z]+(?![A-Za-z])")
 _CLAUSE_CHARS = 120
 _CHINESE_NEGATION_2 = ("不是", "没有", "并非", "而非", "不存在")
@@ -76,8 +108,7 @@ class ChoiceForms:
         """Letter lists starting clauses, without the rejected ones ("C is fine; A and D are
         blurred" reads A, D); None when no clause starts with a letter."""
         found: set[int] = set()
-        for match in _CLAUSE_START.finditer(self.text):
-            position = match.end()
+        for position in _clause_starts(self.text):
             tokens = tokenize(self.text, position, position + _CLAUSE_CHARS)
             letters = parse_letter_list(
                 tokens,
@@ -101,6 +132,8 @@ class ChoiceForms:
     def final_letters(self) -> tuple[int, ...] | None:
         """A bare letter list ending the response after its last break ("Not A. Not C. B.")."""
         tail_start = max(0, len(self.text) - _TAIL_CHARS)
+        if not _ends_in_letter(self.text):
+            return None  # cheap exit
         start = max(
             self.text.rfind(mark, tail_start) + len(mark) if mark in self.text else -1 for mark in _BREAKS
         )
@@ -118,6 +151,8 @@ class ChoiceForms:
     def every_option(self) -> tuple[int, ...] | None:
         """Every option ("All of the above", "... except D"), or () for "None of them"."""
         start = _LEADING.match(self.lowered).end()
+        if self.lowered[start : start + 1] not in _EVERY_FIRST:
+            return None  # cheap exit: no phrase of the kind starts here
         if self.lowered.startswith("none", start) or self.lowered.startswith("answer", start):
             match = _NONE.match(self.lowered, start)
             if match is not None and not self._literal("none"):
@@ -146,8 +181,10 @@ class ChoiceForms:
 
     def chinese_mentions(self) -> tuple[int, ...] | None:
         """Options named in Chinese (None when the text names none); a hedge gives ()."""
+        if self.lowered.isascii():
+            return None
         aliases = chinese_aliases(self.table.texts)
-        if not aliases or self.lowered.isascii():
+        if not aliases:
             return None
         spans = []
         for name, index in sorted(aliases, key=lambda pair: -len(pair[0])):

@@ -12,7 +12,7 @@ confirmed by small anchored patterns around that spot. The text is lower-cased.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 _LOOKBEHIND = 30
@@ -49,7 +49,9 @@ def marker_set(*markers: Marker) -> MarkerSet:
     return tuple((keyword, keyword.isascii(), tuple(group)) for keyword, group in groups.items())
 
 
-def _spans(lowered: str, present: MarkerSet) -> Iterator[tuple[int, int]]:
+def _spans(
+    lowered: str, present: Sequence[tuple[str, bool, tuple[Marker, ...]]]
+) -> Iterator[tuple[int, int]]:
     """Spans of the markers of ``present`` (groups whose keyword occurs in ``lowered``)."""
     for keyword, _, group in present:
         position = lowered.find(keyword)
@@ -62,10 +64,17 @@ def _spans(lowered: str, present: MarkerSet) -> Iterator[tuple[int, int]]:
             position = lowered.find(keyword, position + 1)
 
 
+def _present(lowered: str, markers: MarkerSet) -> list[tuple[str, bool, tuple[Marker, ...]]]:
+    """The groups whose keyword occurs in ``lowered``: one C-level substring test per keyword
+    (most are absent, and a non-ASCII keyword is absent from an ASCII text)."""
+    if lowered.isascii():
+        return [entry for entry in _ASCII_GROUPS.get(id(markers), markers) if entry[0] in lowered]
+    return [entry for entry in markers if entry[0] in lowered]
+
+
 def find_markers(lowered: str, markers: MarkerSet) -> list[tuple[int, int]]:
     """(start, end) of every marker in ``lowered``, sorted, overlaps merged."""
-    # One C-level substring test per keyword first: most keywords are absent.
-    present = [entry for entry in markers if entry[0] in lowered]
+    present = _present(lowered, markers)
     if not present:
         return []
     found = list(_spans(lowered, present))
@@ -87,7 +96,7 @@ def contains_marker(lowered: str, markers: MarkerSet) -> bool:
     >>> contains_marker("i cannot really tell from this image.", REFUSAL)
     True
     """
-    present = [entry for entry in markers if entry[0] in lowered]
+    present = _present(lowered, markers)
     return bool(present) and next(_spans(lowered, present), None) is not None
 
 
@@ -186,3 +195,9 @@ REFUSAL: MarkerSet = marker_set(
     _marker("no image", r"no image(?![a-z])"),
     *(_marker(word, re.escape(word), word=False) for word in ("无法", "不能确定", "不确定", "看不到")),
 )
+
+# The ASCII-keyword groups of each marker set, to skip the others on an ASCII text.
+_ASCII_GROUPS: dict[int, MarkerSet] = {
+    id(markers): tuple(entry for entry in markers if entry[1])
+    for markers in (STRONG, TRUE_FALSE_STATEMENT, MEDIUM, WEAK, REFUSAL)
+}

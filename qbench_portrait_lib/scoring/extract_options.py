@@ -51,7 +51,9 @@ def is_negated(lowered: str, start: int, end: int) -> bool:
     >>> is_negated("the face is not sharp", 16, 21), is_negated("sharp is wrong", 0, 5)
     (True, True)
     """
-    words = [w.lstrip("([\"'") for w in lowered[max(0, start - _LOOKBEHIND) : start].rsplit(None, 3)[-3:]]
+    words = lowered[max(0, start - _LOOKBEHIND) : start].rsplit(None, 3)[-3:]  # the last three words
+    if words and words[-1][:1] in "([\"'":
+        words[-1] = words[-1].lstrip("([\"'")  # "(not motion blur"
     if words and words[-1] in _INTENSIFIERS:
         words.pop()
     if words:

@@ -249,16 +249,17 @@ class Reader(TrueFalseLayers, ChoiceForms):
             return verdict
         if contains_marker(self.lowered, REFUSAL):
             return _UNUSABLE
-        for layer in (
-            self.every_option,
-            lambda: self.last_statement(MEDIUM),
-            self.after_last_colon,
-            self.final_letters,
-            self.clause_letters,
-        ):
-            verdict = layer()
-            if verdict is not None:
-                return verdict
+        verdict = self.every_option()
+        if verdict is None:
+            verdict = self.last_statement(MEDIUM)
+        if verdict is None:
+            verdict = self.after_last_colon()
+        if verdict is None:
+            verdict = self.final_letters()
+        if verdict is None:
+            verdict = self.clause_letters()
+        if verdict is not None:
+            return verdict
         found = self.mentions()
         chinese = self.chinese_mentions()
         if chinese is None:

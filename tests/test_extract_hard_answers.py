@@ -59,6 +59,11 @@ STATEMENTS = [
     ("Not at all — the shot is crisp.", "The portrait is blurry.", ("False",)),
     ("Yes — the gradient on the wall breaks into bands.", "The background shows banding.", ("True",)),
     ("The hands are hidden behind the back.", "The hand has extra fingers.", None),
+    ("Nope, it's fine.", "The skin texture looks natural.", ("False",)),
+    ("That's accurate.", "The skin texture looks natural.", ("True",)),
+    ("The hands look anatomically correct with five fingers.", "The hand has extra fingers.", ("False",)),
+    ("If it were sharp the lashes would be visible; they are not.", "The eyes are sharp.", None),
+    ("Is the face sharp? Hard to say.", "The face is sharp.", None),
 ]
 
 FORMS = [
@@ -92,6 +97,8 @@ FORMS = [
     ("正确", TF, TFQ, ("True",)),
     ("错误", TF, TFQ, ("False",)),
     ("否", TF, TFQ, ("False",)),
+    ("是", TF, TFQ, ("True",)),
+    ("对。", TF, TFQ, ("True",)),
     ("不对。", TF, TFQ, ("False",)),
     ("主要问题是色偏。", ARTIFACTS, SC, ("Color cast",)),
     ("噪点很多。", ARTIFACTS, SC, ("Noise",)),

@@ -19,6 +19,7 @@ REGIONS = ("Eyes", "Hair", "Background", "Mouth")
 BLURS = ("Blur", "Motion blur", "Noise")
 EXPOSURE = ("Underexposed", "Well exposed", "Overexposed")
 WITH_NONE = ("Blur", "Noise", "None of the above")
+BN = ("Blur", "Noise")
 SC, MC, TFQ = "single_choice", "multiple_choice", "true_false"
 
 STATEMENTS = [
@@ -135,6 +136,102 @@ FORMS = [
     ("Motion blur from a slow shutter.", BLURS, SC, ("Motion blur",)),
     ("Blur rather than noise.", BLURS, SC, ("Blur",)),
 ]
+
+
+# Second round: new examples of the kinds where the held-out set showed gaps (written
+# fresh, not copied from it): eliminations, echoed questions, inflected option names,
+# markdown, checklists and multi-select lists.
+SECOND_ROUND = [
+    ("Could it be D? No tint. A? Edges are fine. So: B.", ARTIFACTS, SC, ("Noise",)),
+    ("Ruling out A and D, I'm left with B and C; the grain decides it: B.", ARTIFACTS, SC, ("Noise",)),
+    ("First impression: C. On closer inspection though, it's really A.", ARTIFACTS, SC, ("Blur",)),
+    (
+        "Not C, that would need visible blocks. Not D either. The grain points to B.",
+        ARTIFACTS,
+        SC,
+        ("Noise",),
+    ),
+    ("A? no. B? no. C? yes.", ARTIFACTS, SC, ("JPEG blocking",)),
+    ("It's definitely not A; I'd lean towards C.", ARTIFACTS, SC, ("JPEG blocking",)),
+    ("The option that remains after elimination: D.", ARTIFACTS, SC, ("Color cast",)),
+    (
+        "Sharp is out, very blurry is too strong, leaving slightly blurry.",
+        SHARPNESS,
+        SC,
+        ("Slightly blurry",),
+    ),
+    (
+        "Eliminate A (no blur), eliminate C (no blocking), eliminate D (no tint) -> B",
+        ARTIFACTS,
+        SC,
+        ("Noise",),
+    ),
+    ("Best fit: B.", ARTIFACTS, SC, ("Noise",)),
+    ("B seems most plausible.", ARTIFACTS, SC, ("Noise",)),
+    ("Option C is the best match, as A and B don't fit.", ARTIFACTS, SC, ("JPEG blocking",)),
+    ("A is too strong and C too weak, so B it is.", SHARPNESS, SC, ("Slightly blurry",)),
+    ("Which distortion is most visible? Noise, there's grain in the shadows.", ARTIFACTS, SC, ("Noise",)),
+    ("Q: Which regions are blurred? A: Hair, background.", REGIONS, MC, ("Hair", "Background")),
+    ("How well exposed is the face? I'd say it's overexposed.", EXPOSURE, SC, ("Overexposed",)),
+    ("Question: How sharp is the face?\nAnswer: B", SHARPNESS, SC, ("Slightly blurry",)),
+    (
+        "You asked whether the face is sharp, slightly blurry or very blurry. It's very blurry.",
+        SHARPNESS,
+        SC,
+        ("Very blurry",),
+    ),
+    (
+        "The face is: A. Sharp B. Slightly blurry C. Very blurry. My answer: C",
+        SHARPNESS,
+        SC,
+        ("Very blurry",),
+    ),
+    (
+        "Is the face sharp, slightly blurry or very blurry? Slightly blurry.",
+        SHARPNESS,
+        SC,
+        ("Slightly blurry",),
+    ),
+    ("Not motion blur, just regular blur.", BLURS, SC, ("Blur",)),
+    ("It looks blurred rather than noisy.", BN, SC, ("Blur",)),
+    ("The photo is noisy.", BN, SC, ("Noise",)),
+    ("Overexposed, not underexposed.", EXPOSURE, SC, ("Overexposed",)),
+    ("Slightly blurry rather than very blurry.", SHARPNESS, SC, ("Slightly blurry",)),
+    ("**Final Answer: (B)**", ARTIFACTS, SC, ("Noise",)),
+    ("## Answer\n\nC", ARTIFACTS, SC, ("JPEG blocking",)),
+    ("> Answer: **D**", ARTIFACTS, SC, ("Color cast",)),
+    (
+        "- [x] Blur\n- [ ] Noise\n- [x] JPEG blocking\n- [ ] Color cast",
+        ARTIFACTS,
+        MC,
+        ("Blur", "JPEG blocking"),
+    ),
+    ("`B`", ARTIFACTS, SC, ("Noise",)),
+    ("__Answer__: A", ARTIFACTS, SC, ("Blur",)),
+    ("***C***", ARTIFACTS, SC, ("JPEG blocking",)),
+    ("__C__", ARTIFACTS, SC, ("JPEG blocking",)),
+    ("A,C,D", REGIONS, MC, ("Eyes", "Background", "Mouth")),
+    ("A; C", REGIONS, MC, ("Eyes", "Background")),
+    ("Hair & mouth", REGIONS, MC, ("Hair", "Mouth")),
+    ("Eyes + background", REGIONS, MC, ("Eyes", "Background")),
+    ("B and D only.", REGIONS, MC, ("Hair", "Mouth")),
+    ("Options A and D.", REGIONS, MC, ("Eyes", "Mouth")),
+    ("A (eyes) and C (background)", REGIONS, MC, ("Eyes", "Background")),
+    ("The blurred regions: eyes, mouth.", REGIONS, MC, ("Eyes", "Mouth")),
+    ("All except hair.", REGIONS, MC, ("Eyes", "Background", "Mouth")),
+    ("Both the eyes and the hair.", REGIONS, MC, ("Eyes", "Hair")),
+    ("A, C, and D are all present.", ARTIFACTS, MC, ("Blur", "JPEG blocking", "Color cast")),
+    ("Blur: yes. Noise: no. JPEG blocking: yes. Color cast: no.", ARTIFACTS, MC, ("Blur", "JPEG blocking")),
+]
+
+
+@pytest.mark.parametrize(
+    ("response", "options", "question_type", "expected"),
+    SECOND_ROUND,
+    ids=[f"{i:02d}-{r[:30]!r}" for i, (r, *_rest) in enumerate(SECOND_ROUND)],
+)
+def test_second_round_form(response, options, question_type, expected):
+    assert extract_answer(response, options, question_type) == expected
 
 
 @pytest.mark.parametrize(

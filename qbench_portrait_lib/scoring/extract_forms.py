@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from qbench_portrait_lib.scoring.extract_letter_list import OptionAt, parse_letter_list
 from qbench_portrait_lib.scoring.extract_letters import CONFLICT, HEDGE, LETTERS, tokenize
 from qbench_portrait_lib.scoring.extract_lexicon import chinese_aliases
-from qbench_portrait_lib.scoring.extract_options import OptionTable
+from qbench_portrait_lib.scoring.extract_options import OptionTable, is_negated
 
 _UNUSABLE: tuple[int, ...] = ()
 # Where a bare conclusion may start: a sentence break, a colon, an arrow, a dash.
@@ -43,7 +44,8 @@ _PREFIX = (
 _EVERY = re.compile(
     _PREFIX
     + r"(?:all of (?:the above|them|these|those|the options)|all (?:the )?options|all (?:three|four|five)"
-    r"|everything|all apply|all are)(?![a-z])"
+    r"|everything|all apply|all are"
+    r"|all(?= *,? *(?:except|apart from|but not|other than|excluding|save for)))(?![a-z])"
 )
 _NONE = re.compile(
     _PREFIX + r"(?:none of (?:the above|them|these|those|the options|the [a-z]+)|none apply)(?![a-z])"
@@ -91,6 +93,39 @@ _CHINESE_NEGATION_1 = ("无", "非", "不", "没")
 _CHINESE_HEDGE = re.compile(r"\s*(?:或者|或|还是|/)\s*")
 
 
+_BOX = re.compile(r"^[ \t]*(?:[-*\u2022][ \t]*)?\[([ xX])\][ \t]*(\S[^\n]*?)[ \t]*$", re.MULTILINE)
+_VERDICT_ITEM = re.compile(
+    r"(?:^|(?<=[\n.;,]))[ \t]*(?:[-*\u2022][ \t]*)?([^\n.;,:]{1,40}?)[ \t]*[:\-\u2013\u2014][ \t]*"
+    r"(yes|no|present|absent|visible|not present|not visible|\u2713|\u2717|\u2714|\u274c|\u2705)(?![a-z])",
+    re.MULTILINE,
+)
+_POSITIVE = frozenset({"yes", "present", "visible", "x", "\u2713", "\u2714", "\u2705"})
+_ITEM_LETTER = re.compile(r"\(?([A-Z])(?:[.):]|\b)")
+_WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1024)
+def inflected_forms(normalized: tuple[str, ...]) -> dict[str, int]:
+    """Inflections of one-word option texts ("blur" -> "blurred", "blurry"; "noise" ->
+    "noisy"), each kept only when it names one option and is no option text itself.
+
+    >>> forms = inflected_forms(("blur", "noise"))
+    >>> forms["blurred"], forms["blurry"], forms["noisy"], "noise" in forms
+    (0, 0, 1, False)
+    """
+    forms: dict[str, set[int]] = {}
+    for index, text in enumerate(normalized):
+        if not text.isalpha() or not text.isascii():
+            continue
+        stem = text[:-1] if text.endswith("e") else text
+        last = text[-1]
+        for form in (text + "s", text + "ed", text + "y", text + "ing", stem + "y", stem + "ed", stem + "ing",
+                     text + last + "ed", text + last + "y", text + last + "ing"):  # fmt: skip
+            if form != text:
+                forms.setdefault(form, set()).add(index)
+    return {form: next(iter(ix)) for form, ix in forms.items() if len(ix) == 1 and form not in normalized}
+
+
 class ChoiceForms:
     """Mixin: needs ``text``, ``lowered``, ``table``, ``n_options``, ``multi``, ``conflict``,
     ``option_here`` and ``letter_negation``."""
@@ -103,6 +138,43 @@ class ChoiceForms:
     conflict: bool
     option_here: OptionAt
     letter_negation: Callable[[int], str | None]
+
+    def _item_option(self, item: str) -> int | None:
+        """The option a checklist item names: its letter ("A", "A. Blur") or its whole text."""
+        letter = _ITEM_LETTER.match(item)
+        if letter is not None and (letter.end() == len(item) or item[letter.end() - 1] in ".):"):
+            index = ord(letter.group(1)) - 65
+            return index if index < self.n_options else None
+        normalized = item.strip().lower()
+        return self.table.normalized.index(normalized) if normalized in self.table.normalized else None
+
+    def checklist(self) -> tuple[int, ...] | None:
+        """A checklist over the options: "- [x] Blur / - [ ] Noise" or "Blur: yes. Noise: no."
+        (two items or more); the checked items, () when none is."""
+        if "[" in self.text:
+            items = [(box.lower() == "x", text) for box, text in _BOX.findall(self.text)]
+        else:
+            items = []
+        if len(items) < 2 and ":" not in self.text and "-" not in self.text:
+            return None
+        if len(items) < 2:
+            found = _VERDICT_ITEM.findall(self.text)
+            items = [(verdict.lower() in _POSITIVE, text) for text, verdict in found]
+        named = [(checked, self._item_option(text)) for checked, text in items]
+        named = [(checked, index) for checked, index in named if index is not None]
+        if len(named) < 2:
+            return None
+        return tuple(sorted({index for checked, index in named if checked}))
+
+    def inflected_mentions(self) -> tuple[int, ...]:
+        """One-word options named by an inflection ("blurred" for Blur), not negated."""
+        forms = inflected_forms(self.table.normalized)
+        found = set()
+        for match in _WORD.finditer(self.lowered) if forms else ():
+            index = forms.get(match.group())
+            if index is not None and not is_negated(self.lowered, match.start(), match.end()):
+                found.add(index)
+        return tuple(sorted(found))
 
     def clause_letters(self) -> tuple[int, ...] | None:
         """Letter lists starting clauses, without the rejected ones ("C is fine; A and D are

@@ -26,8 +26,8 @@ MAX_TOKENS = 64
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?|[0-9]+|\n|[^\sA-Za-z0-9]")
 
-OPENERS = frozenset({"(", "[", "{", '"', "'", "<"})
-CLOSERS = frozenset({")", "]", "}", '"', "'", ".", ":", ">", "!"})
+OPENERS = frozenset({"(", "[", "{", '"', "'", "<", "_"})
+CLOSERS = frozenset({")", "]", "}", '"', "'", ".", ":", ">", "!", "_"})
 LIST_SEPARATORS = frozenset({",", ";", "&", "+", "and", "\n", "和", "及", "与"})
 BULLETS = frozenset({"-", "•", "·", ">"})
 HEDGE_WORDS = frozenset({"or", "/", "|", "或", "或者", "还是"})

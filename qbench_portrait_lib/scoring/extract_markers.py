@@ -165,7 +165,20 @@ MEDIUM: MarkerSet = marker_set(
     # conclusions after elimination: "that leaves B", "it must be B", "I'll switch to C"
     *(
         _marker(phrase.split()[0], rf"{phrase}(?![a-z])")
-        for phrase in ("leaves", "leaving", "must be", "we get", "switch to", "change it to", "conclusion")
+        for phrase in (
+            "leaves",
+            "leaving",
+            "must be",
+            "we get",
+            "switch to",
+            "change it to",
+            "conclusion",
+            "points to",
+            "pointing to",
+            "lean towards",
+            "lean toward",
+            "leaning towards",
+        )
     ),
     *(_marker(arrow, re.escape(arrow), word=False) for arrow in ("\u2192", "->", "=>")),
     # "so is the hair" means "also", not "therefore"

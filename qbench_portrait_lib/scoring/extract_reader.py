@@ -58,7 +58,10 @@ _COLON_TAIL_CHARS = 40
 _UNUSABLE: tuple[int, ...] = ()
 
 _BRACKETED_LETTER = re.compile(r"[(\[]([A-Z])[)\]]")
-_LEADING_JUNK = re.compile(r"[\s\"'(\[{<#>:\-]*")
+_LEADING_JUNK = re.compile(r"[\s\"'(\[{<#>:\-_]*")
+# "Q: <the question> A: <the answer>": the A is a label, not option A.
+_QA_LABELS = re.compile(r"\s*q(?:uestion)?:")
+_QA_ANSWER = re.compile(r"[?\n]\s*a:")
 # After a line break, an option text continues a list only when nothing else is on its line.
 _ALONE_ON_LINE = re.compile(r"[ \t.)\]\"']{0,4}(?:\n|$|[,;&]| and(?![a-z]))")
 
@@ -68,7 +71,7 @@ _FILLER_WORDS = frozenset(
         "most", "definitely", "clearly", "therefore", "thus", "so", "then", "here", "option",
         "options", "choice", "choices", "letter", "letters", "answer", "answers", "the", "final",
         "my", "to", "this", "question", "with", "go", "choose", "select", "pick", "includes",
-        "include", "it",
+        "include", "it", "really", "actually", "indeed", "obviously",
         "是", "为", "應", "应", "该", "選", "选", "项", "择", "為", "\n",
     }
 )  # fmt: skip
@@ -149,6 +152,9 @@ class Reader(TrueFalseLayers, ChoiceForms):
         start = _LEADING_JUNK.match(self.text).end()
         if start >= len(self.text):
             return None
+        if _QA_LABELS.match(self.lowered):  # "Q: Which regions? A: Hair, background."
+            label = _QA_ANSWER.search(self.lowered)
+            return self.statement(label.end(), explicit=True) if label is not None else None
         if self.lowered.startswith("only ", start):  # "Only A.", "Only B and D"
             letters = parse_letter_list(tokenize(self.text, start + 5), 0, self.text, self.n_options)
             if letters.status == LETTERS and not self.text[letters.end :].strip(" .!\n"):
@@ -244,7 +250,9 @@ class Reader(TrueFalseLayers, ChoiceForms):
             return verdict
         if self.table.is_echo(self.lowered):
             return _UNUSABLE
-        verdict = self.leading()
+        verdict = self.checklist()
+        if verdict is None:
+            verdict = self.leading()
         if verdict is not None:
             return verdict
         if contains_marker(self.lowered, REFUSAL):
@@ -260,7 +268,7 @@ class Reader(TrueFalseLayers, ChoiceForms):
             verdict = self.clause_letters()
         if verdict is not None:
             return verdict
-        found = self.mentions()
+        found = self.mentions() or self.inflected_mentions()
         chinese = self.chinese_mentions()
         if chinese is None:
             return found

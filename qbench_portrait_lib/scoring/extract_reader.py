@@ -152,9 +152,9 @@ class Reader(TrueFalseLayers, ChoiceForms):
         start = _LEADING_JUNK.match(self.text).end()
         if start >= len(self.text):
             return None
-        if _QA_LABELS.match(self.lowered):  # "Q: Which regions? A: Hair, background."
-            label = _QA_ANSWER.search(self.lowered)
-            return self.statement(label.end(), explicit=True) if label is not None else None
+        label = _QA_ANSWER.search(self.lowered) if _QA_LABELS.match(self.lowered) else None
+        if label is not None:  # "Q: Which regions? A: Hair, background."
+            return self.statement(label.end(), explicit=True)
         if self.lowered.startswith("only ", start):  # "Only A.", "Only B and D"
             letters = parse_letter_list(tokenize(self.text, start + 5), 0, self.text, self.n_options)
             if letters.status == LETTERS and not self.text[letters.end :].strip(" .!\n"):

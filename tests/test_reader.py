@@ -165,3 +165,53 @@ def test_bad_reader_settings_are_refused(tmp_path):
         HttpReader("http://127.0.0.1:9/v1", "", cache_dir=tmp_path)
     with pytest.raises(ValueError, match="expected concurrency >= 1"):
         HttpReader("http://127.0.0.1:9/v1", "r", cache_dir=tmp_path, concurrency=0)
+
+
+def test_score_command_takes_the_reader_options(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from test_report import small_references
+
+    from qbench_portrait_lib.cli import cli
+    from qbench_portrait_lib.jobs import score as scoring_job
+    from qbench_portrait_lib.run.predictions import PredictionRecord
+
+    references = small_references()
+    monkeypatch.setattr(scoring_job, "load_references", lambda source, split="test": references)
+    lines = [
+        PredictionRecord(id=row["id"], response="hmm, a tough call", model="m").to_json()
+        for row in references.rows
+    ]
+    predictions = tmp_path / "p.jsonl"
+    predictions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    closed = sum(row["question_type"] != "open_ended" for row in references.rows)
+    with FakeOpenAIServer(
+        model="reader-llm", responder=lambda text, body: "A", require_image=False
+    ) as server:
+        result = CliRunner().invoke(
+            cli,
+            ["score", str(predictions), "--dataset", "small", "--report", str(tmp_path / "r"), "--no-charts",
+             "--reader-base-url", server.base_url, "--reader-model", "reader-llm",
+             "--reader-cache-dir", str(tmp_path / "cache")],
+            catch_exceptions=False,
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert len(server.requests) == closed
+    results = json.loads((tmp_path / "r" / "results.json").read_text())
+    assert (
+        results["metrics"]["extraction/read_by_reader"] == closed
+        and results["metrics"]["parse_failures"] == 0
+    )
+    reader = results["metadata"]["reader"]
+    assert (reader["model"], reader["prompt_version"]) == ("reader-llm", READER_PROMPT_VERSION)
+    assert reader["stats"]["calls"] == closed
+
+
+def test_reader_model_without_a_base_url_is_a_usage_error(tmp_path):
+    from click.testing import CliRunner
+
+    from qbench_portrait_lib.cli import cli
+
+    predictions = tmp_path / "p.jsonl"
+    predictions.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["score", str(predictions), "--dataset", "none", "--reader-model", "x"])
+    assert result.exit_code == 2 and "--reader-model was given without --reader-base-url" in result.output

@@ -40,6 +40,7 @@ from qbench_portrait_lib.report.scored_run import (
 from qbench_portrait_lib.run.predictions import PredictionRecord, read_predictions
 from qbench_portrait_lib.scoring import score_all
 from qbench_portrait_lib.scoring.judging import JudgeFn
+from qbench_portrait_lib.scoring.reading import ResponseReader
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,24 @@ def describe_judge(judge: JudgeFn | None) -> dict[str, Any] | None:
     return settings
 
 
+def describe_reader(reader: ResponseReader | None) -> dict[str, Any] | None:
+    """The reader's model, prompt version, settings and, after a scoring call, its statistics."""
+    if reader is None:
+        return None
+    described: dict[str, Any] = {
+        "type": type(reader).__name__,
+        "model": reader.model,
+        "prompt_version": reader.prompt_version,
+    }
+    settings = getattr(reader, "settings", None)
+    if isinstance(settings, Mapping):
+        described["settings"] = dict(settings)
+    stats = getattr(reader, "stats", None)
+    if isinstance(stats, Mapping):
+        described["stats"] = dict(stats)
+    return described
+
+
 def _single_value(values: Sequence[str | None], fallback: str | None) -> str | None:
     distinct = sorted({value for value in values if value})
     return ", ".join(distinct) if distinct else fallback
@@ -130,6 +149,7 @@ def score_responses(
     references: References,
     *,
     judge: JudgeFn | None = None,
+    reader: ResponseReader | None = None,
     bootstrap_samples: int = 1000,
     seed: int = 0,
     missing_ids: Sequence[str] = (),
@@ -141,6 +161,7 @@ def score_responses(
         list(responses),
         list(references.checked or references.rows),
         judge=judge,
+        reader=reader,
         bootstrap_samples=bootstrap_samples,
         seed=seed,
     )
@@ -152,6 +173,7 @@ def score_responses(
         "questions": len(references.rows),
         "prompt_version": PROMPT_VERSION,
         "judge": describe_judge(judge),
+        "reader": describe_reader(reader),
         "bootstrap_samples": bootstrap_samples,
         "seed": seed,
         "package_version": package_version(),
@@ -177,6 +199,7 @@ def score_predictions_file(
     references: References,
     *,
     judge: JudgeFn | None = None,
+    reader: ResponseReader | None = None,
     bootstrap_samples: int = 1000,
     seed: int = 0,
     name: str | None = None,
@@ -205,6 +228,7 @@ def score_predictions_file(
         aligned.responses,
         references,
         judge=judge,
+        reader=reader,
         bootstrap_samples=bootstrap_samples,
         seed=seed,
         missing_ids=aligned.missing_ids,

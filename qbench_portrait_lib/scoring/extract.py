@@ -8,21 +8,32 @@ rules are layered; the first layer that finds something decides:
 2. a terse response ("B", "(B)", "B.", "**B**", "True") is read directly (a table lookup;
    tests check that it agrees with the full rules);
 3. explicit answer statements: "Answer: B", "The answer is B", "Final answer: (C)",
-   "I'd go with B", "答案是B", ``\\boxed{B}``, ``{"answer": "B"}``, and for true/false
-   "The statement is not correct". The **last** statement that names something wins,
-   so a chain of thought that ends in "Final answer: C" reads C. A statement introduced
-   by "whether" or "if" is not a commitment;
-4. true/false: a refusal commits to nothing; else a verdict word at the start ("No, ..."),
-   else verdict words that all agree (mixed ones commit to nothing);
+   "I'd go with B", "答案是B", "选C", "应选B", ``\\boxed{B}``, ``{"answer": "B"}``, and for
+   true/false "The statement is not correct". The **last** statement that names
+   something wins, so a chain of thought that ends in "Final answer: C" reads C. A
+   statement introduced by "whether" or "if" is not a commitment;
+4. true/false (:mod:`.extract_tf_layers`): a refusal commits to nothing; else a letter at
+   the start ("A", "Option B": the prompt lists True, False as A, B); else a verdict word
+   at the start ("No, ..."), else verdict words that all agree, used as verdicts ("the
+   hands look anatomically correct" is no verdict); else the statement of the response
+   held against the claim of the question (:mod:`.extract_claims`);
 5. choice formats: a response that just repeats every option with its letter commits to
-   nothing; then letters or an option text at the very start ("B. Slightly blurry",
-   "A, C", "AC", "(A)(C)", one letter per line, "Slightly blurry"), unless negated or
-   questioned ("B is wrong", "Sharp? No."); then "I think B" / "so, B" / "it is B" /
-   "我认为是B"; a refusal ("I cannot determine...") commits to nothing; then letters
-   ending the response after a colon ("Based on the analysis: B.");
+   nothing; then a checklist ("- [x] Blur", "Noise: no"); then letters or an option
+   text at the very start ("B. Slightly blurry", "A, C", "AC", "(A)(C)", "1) B 2) C", one
+   letter per line, "Slightly blurry"), unless negated or questioned ("B is wrong",
+   "Sharp? No."); a refusal ("I cannot determine...") commits to nothing; "All of the
+   above" (every option, "... except D") / "None of them" (nothing) (:mod:`.extract_forms`);
+   then the last "I think B" / "so, B" / "that leaves B" / "我认为是B"; then letters
+   ending the response after a colon or a sentence break ("By elimination: D.", "Not A.
+   Not C. B."); then letter lists starting clauses, rejected ones dropped ("C is fine; A
+   and D are blurred");
 6. finally the option texts mentioned in the response (word boundaries, longest option
-   first, negated or questioned mentions ignored: "the eyes are not blurred", "Sharp? No")
-   and "option B"/"(B)" mentions.
+   first, negated or questioned mentions ignored: "the eyes are not blurred", "Sharp? No"),
+   "option B"/"(B)" mentions, inflected one-word options ("blurred" for Blur) and Chinese
+   names of English options that single out one option (模糊 for Blur).
+
+A letter restated by another option's text ("B. Noise" where B is Blur) contradicts
+itself: it commits to nothing, and :func:`extract_reading` marks it as a ``conflict``.
 
 Letter lists: a compact run ("ACD") must be strictly increasing capitals within the
 options ("BAD" is a word), except after an explicit answer marker ("Answer: DB"); after a
@@ -32,7 +43,7 @@ whole list ("A and C are wrong"). A list may go on over lines in the form of its
 item, with explanations when the first line has one ("A. Blur - soft\\nC. JPEG
 blocking - in the sky"); an explanation line after a bare letter ("A\\nB. Hair is fine")
 and an echoed option list after an answer ("Answer: A\\nB. Hair\\nC. Background") are
-not selections (see :func:`.extract_letters.parse_letter_list`).
+not selections (see :func:`.extract_letter_list.parse_letter_list`).
 
 A hedge ("A or B"), a letter outside the options, or several options for single-choice
 or true/false commit to nothing (None). Nothing is random; every rule is linear in the

@@ -179,8 +179,17 @@ class ChoiceForms:
     def clause_letters(self) -> tuple[int, ...] | None:
         """Letter lists starting clauses, without the rejected ones ("C is fine; A and D are
         blurred" reads A, D); None when no clause starts with a letter."""
+        text = self.text
+        if (
+            text[1:2].islower()
+            and "\n" not in text
+            and ". " not in text
+            and "; " not in text
+            and "! " not in text
+        ):
+            return None  # cheap exit: one clause, starting with an ordinary word
         found: set[int] = set()
-        for position in _clause_starts(self.text):
+        for position in _clause_starts(text):
             tokens = tokenize(self.text, position, position + _CLAUSE_CHARS)
             letters = parse_letter_list(
                 tokens,

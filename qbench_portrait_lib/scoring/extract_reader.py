@@ -78,6 +78,20 @@ _FILLER_WORDS = frozenset(
 _FILLER_MARKS = frozenset({":", ",", "-", "=", ">", "#", "{", "}", "\\", '"', "'"})
 _LEADING_MARKS = frozenset({'"', "'", ":", "-", "#", ">"})
 _ARTICLES = frozenset({"a", "an", "the"})
+_JUNK = " \t\n\"'([{<#>*-"
+_TRAILING = " \t\n.!)]*"
+_EVERY_STARTS = (
+    "all",
+    "none",
+    "every",
+    "answer",
+    "the answer",
+    "the final",
+    "final answer",
+    "i'd ",
+    "i would",
+    "honestly",
+)
 _ENUMERATED = re.compile(r"[0-9][.)] ?[A-Z](?![a-z])")
 
 
@@ -125,7 +139,7 @@ class Reader(TrueFalseLayers, ChoiceForms):
                 j += 1
             if j >= len(tokens):
                 return None
-            letter = self.true_false_letter(tokens, j)
+            letter = self.true_false_letter(tokens, j) if len(tokens[j][0]) == 1 else None
             if letter is not None:
                 return letter
             return self.true_false(true_false_at(self.lowered, tokens[j][1]))
@@ -250,26 +264,29 @@ class Reader(TrueFalseLayers, ChoiceForms):
             return verdict
         if self.table.is_echo(self.lowered):
             return _UNUSABLE
-        verdict = self.checklist()
+        text = self.text
+        # The cheap tests below (C-level string methods) skip the layers that cannot apply.
+        verdict = self.checklist() if "[" in text or ":" in text or "-" in text else None
         if verdict is None:
             verdict = self.leading()
         if verdict is not None:
             return verdict
         if contains_marker(self.lowered, REFUSAL):
             return _UNUSABLE
-        verdict = self.every_option()
+        if self.lowered.lstrip(_JUNK).startswith(_EVERY_STARTS):
+            verdict = self.every_option()
         if verdict is None:
             verdict = self.last_statement(MEDIUM)
         if verdict is None:
             verdict = self.after_last_colon()
-        if verdict is None:
+        if verdict is None and text.rstrip(_TRAILING)[-1:].isupper():
             verdict = self.final_letters()
         if verdict is None:
             verdict = self.clause_letters()
         if verdict is not None:
             return verdict
         found = self.mentions() or self.inflected_mentions()
-        chinese = self.chinese_mentions()
+        chinese = None if self.lowered.isascii() else self.chinese_mentions()
         if chinese is None:
             return found
         return chinese if not chinese or not found else tuple(sorted(set(found) | set(chinese)))

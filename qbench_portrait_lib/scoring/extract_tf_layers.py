@@ -39,6 +39,8 @@ _RESTATEMENT_LEADS = frozenset({"-", ":", "(", "\u2014", "\u2013", ","})
 _LEADING_LETTER = re.compile(
     r"[\s(\[*#>:\-]*(?:(?:option|choice|letter|answer|the|my)(?![a-z])[\s:(\[*#\-]*)*[(\[]?[a-z](?![a-z])"
 )
+_JUNK = " \t\n([*#>:-"
+_FILLER_STARTS = ("option", "choice", "letter", "answer", "the", "my")
 _LETTER_FILLERS = frozenset(
     {"option", "choice", "letter", "answer", "the", "my", ":", "(", "[", "-", "*", "#", ">"}
 )
@@ -78,7 +80,12 @@ class TrueFalseLayers:
 
     def leading_letter(self) -> tuple[int, ...] | None:
         """A letter at the start, after "Option"/"Answer"-like fillers ("Option A", "(B)")."""
-        if not _LEADING_LETTER.match(self.lowered):
+        start = self.lowered.lstrip(_JUNK)
+        if (
+            (start[1:2].isalpha()
+            and not start.startswith(_FILLER_STARTS))
+            or not _LEADING_LETTER.match(self.lowered)
+        ):
             return None  # cheap exit for ordinary sentences
         tokens = tokenize(self.text, 0, 80)
         j = 0

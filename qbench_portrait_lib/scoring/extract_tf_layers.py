@@ -81,10 +81,8 @@ class TrueFalseLayers:
     def leading_letter(self) -> tuple[int, ...] | None:
         """A letter at the start, after "Option"/"Answer"-like fillers ("Option A", "(B)")."""
         start = self.lowered.lstrip(_JUNK)
-        if (
-            (start[1:2].isalpha()
-            and not start.startswith(_FILLER_STARTS))
-            or not _LEADING_LETTER.match(self.lowered)
+        if (start[1:2].isalpha() and not start.startswith(_FILLER_STARTS)) or not _LEADING_LETTER.match(
+            self.lowered
         ):
             return None  # cheap exit for ordinary sentences
         tokens = tokenize(self.text, 0, 80)

@@ -222,6 +222,41 @@ SECOND_ROUND = [
     ("Both the eyes and the hair.", REGIONS, MC, ("Eyes", "Hair")),
     ("A, C, and D are all present.", ARTIFACTS, MC, ("Blur", "JPEG blocking", "Color cast")),
     ("Blur: yes. Noise: no. JPEG blocking: yes. Color cast: no.", ARTIFACTS, MC, ("Blur", "JPEG blocking")),
+    # third round: conclusions after an elimination, spaced letters
+    (
+        "Let me consider each option.\nA) Blur: the edges are crisp, so no.\nB) Noise: visible grain in the "
+        "shadows.\nC) JPEG blocking: no blocks.\nD) Color cast: neutral.\nSo B.",
+        ARTIFACTS,
+        SC,
+        ("Noise",),
+    ),
+    ("A can be excluded. So can C and D. Remaining: B", ARTIFACTS, SC, ("Noise",)),
+    ("Options A, C and D are ruled out, which leaves option B.", ARTIFACTS, SC, ("Noise",)),
+    (
+        "B, because the others don't match: A needs soft edges, C needs blocks, D needs a tint.",
+        ARTIFACTS,
+        SC,
+        ("Noise",),
+    ),
+    ("Hmm, A? The edges are crisp. C? No blocks. D? No tint. Noise it is.", ARTIFACTS, SC, ("Noise",)),
+    ("The answer is not A, since the edges are crisp; it is B.", ARTIFACTS, SC, ("Noise",)),
+    ("I would rule out A and C. Between B and D, D fits better.", ARTIFACTS, SC, ("Color cast",)),
+    ("After eliminating the implausible choices, what remains is D.", ARTIFACTS, SC, ("Color cast",)),
+    (
+        "C would require blocky artifacts, and there are none. So it's between B and D, and the green tint "
+        "makes it D.",
+        ARTIFACTS,
+        SC,
+        ("Color cast",),
+    ),
+    ("Final verdict \u2014 B.", ARTIFACTS, SC, ("Noise",)),
+    ("Not A (too sharp), not C (no blocks), not D (no tint): B", ARTIFACTS, SC, ("Noise",)),
+    ("A is wrong. B is correct.", ARTIFACTS, SC, ("Noise",)),
+    ("C is the most likely, since the sky shows 8x8 blocks.", ARTIFACTS, SC, ("JPEG blocking",)),
+    ("The eyes (A) are blurred, and so is the background (C).", REGIONS, MC, ("Eyes", "Background")),
+    ("I'd pick A and C", REGIONS, MC, ("Eyes", "Background")),
+    ("A C D", REGIONS, MC, ("Eyes", "Background", "Mouth")),
+    ("A, C - the others look fine.", REGIONS, MC, ("Eyes", "Background")),
 ]
 
 

@@ -53,6 +53,11 @@ _NONE = re.compile(
 _EVERY_FIRST = frozenset("aehint")  # first letters of the phrases and their prefixes
 _EXCEPT = re.compile(r"[ ,]*(?:except(?: for)?|apart from|but not|other than|excluding|save for) (?:the )?")
 _LEADING = re.compile(r"[\s\"'(\[{<#>*\-]*")
+_AFFIRMED_HINT = re.compile(r"fits|correct|right|best|likely|plausible|wins|appropriate")
+_AFFIRMED = re.compile(
+    r"(?<![A-Za-z'])\(?([A-Z])\)?(?![A-Za-z']) (?:fits(?: (?:best|better))?|wins"
+    r"|is (?:the )?(?:correct|right|best|most likely|most plausible|most appropriate|the answer)(?![a-z]))"
+)
 _CLAUSE_BREAKS = (". ", "; ", "! ", "\n")
 _ITEM_START = re.compile(r"[\s\-*>]*(?:[(\[]?[A-Z](?![a-z])|[0-9][.)] ?[A-Z](?![a-z]))")
 
@@ -175,6 +180,16 @@ class ChoiceForms:
             if index is not None and not is_negated(self.lowered, match.start(), match.end()):
                 found.add(index)
         return tuple(sorted(found))
+
+    def affirmed_letter(self) -> tuple[int, ...] | None:
+        """The last letter affirmed by what follows it ("D fits better", "B is correct")."""
+        if not _AFFIRMED_HINT.search(self.lowered):
+            return None
+        found = None
+        for match in _AFFIRMED.finditer(self.text):
+            index = ord(match.group(1)) - 65
+            found = (index,) if index < self.n_options else _UNUSABLE
+        return found
 
     def clause_letters(self) -> tuple[int, ...] | None:
         """Letter lists starting clauses, without the rejected ones ("C is fine; A and D are

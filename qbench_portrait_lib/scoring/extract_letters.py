@@ -110,6 +110,8 @@ def letter_value(
     after = tokens[i + 2][0] if i + 2 < len(tokens) else ""
     if nxt is not None and nxt.isdigit() and after in (")", "."):
         alone = True  # "1) A 2) D": the next enumerator
+    if nxt is not None and len(nxt) == 1 and nxt.isupper() and (not after or len(after) == 1):
+        alone = True  # "A C D": letters separated by spaces
     if nxt == "(" and after[:1].isupper():
         alone = True  # "A (Very blurry)": a restated option text, not "a (slight) blur"
     if len(word) == 1:

@@ -178,6 +178,8 @@ MEDIUM: MarkerSet = marker_set(
             "lean towards",
             "lean toward",
             "leaning towards",
+            "remains",
+            "makes it",
         )
     ),
     *(_marker(arrow, re.escape(arrow), word=False) for arrow in ("\u2192", "->", "=>")),

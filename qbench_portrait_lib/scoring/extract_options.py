@@ -38,6 +38,7 @@ _NEGATED_AFTER = re.compile(
     r"|too (?:strong|weak|much|little|mild|severe))"
     r"|(?:isn't|aren't|wasn't|weren't|doesn't|don't|didn't)(?![a-z])"
     r"|incorrect|wrong|absent|ruled out|eliminated|excluded|\? ?(?:no|nope|not)(?![a-z])"
+    r"|(?:would|could|might) (?!be(?![a-z]))"  # a hypothesis: "C would show blocks"
     r"|(?:no|nope)[.!;]?(?:\n|$))"
 )
 _ANSWERED_YES = re.compile(r" ?(?:yes|yep|yeah|correct|right)(?![a-z])")

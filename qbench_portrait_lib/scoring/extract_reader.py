@@ -262,8 +262,9 @@ class Reader(TrueFalseLayers, ChoiceForms):
         verdict = self.last_statement(STRONG)
         if verdict is not None:
             return verdict
-        if self.table.is_echo(self.lowered):
-            return _UNUSABLE
+        if self.table.is_echo(self.lowered):  # the options repeated: only a conclusion after them counts
+            verdict = self.last_statement(MEDIUM)
+            return verdict if verdict is not None else self.final_letters() or _UNUSABLE
         text = self.text
         # The cheap tests below (C-level string methods) skip the layers that cannot apply.
         verdict = self.checklist() if "[" in text or ":" in text or "-" in text else None
@@ -281,6 +282,8 @@ class Reader(TrueFalseLayers, ChoiceForms):
             verdict = self.after_last_colon()
         if verdict is None and text.rstrip(_TRAILING)[-1:].isupper():
             verdict = self.final_letters()
+        if verdict is None:
+            verdict = self.affirmed_letter()
         if verdict is None:
             verdict = self.clause_letters()
         if verdict is not None:

@@ -172,11 +172,11 @@ def test_score_command_takes_the_reader_options(tmp_path, monkeypatch):
     from test_report import small_references
 
     from qbench_portrait_lib.cli import cli
-    from qbench_portrait_lib.jobs import score as scoring_job
+    from qbench_portrait_lib.jobs import files as file_jobs
     from qbench_portrait_lib.run.predictions import PredictionRecord
 
     references = small_references()
-    monkeypatch.setattr(scoring_job, "load_references", lambda source, split="test": references)
+    monkeypatch.setattr(file_jobs, "load_references", lambda source, split="test": references)
     lines = [
         PredictionRecord(id=row["id"], response="hmm, a tough call", model="m").to_json()
         for row in references.rows
@@ -189,7 +189,7 @@ def test_score_command_takes_the_reader_options(tmp_path, monkeypatch):
     ) as server:
         result = CliRunner().invoke(
             cli,
-            ["score", str(predictions), "--dataset", "small", "--report", str(tmp_path / "r"), "--no-charts",
+            ["score", str(predictions), "--dataset", "small", "--out", str(tmp_path / "r"), "--no-charts",
              "--reader-base-url", server.base_url, "--reader-model", "reader-llm",
              "--reader-cache-dir", str(tmp_path / "cache")],
             catch_exceptions=False,
@@ -206,7 +206,7 @@ def test_score_command_takes_the_reader_options(tmp_path, monkeypatch):
     assert reader["stats"]["calls"] == closed
 
 
-def test_reader_model_without_a_base_url_is_a_usage_error(tmp_path):
+def test_reader_model_without_a_base_url_is_an_error(tmp_path):
     from click.testing import CliRunner
 
     from qbench_portrait_lib.cli import cli
@@ -214,4 +214,7 @@ def test_reader_model_without_a_base_url_is_a_usage_error(tmp_path):
     predictions = tmp_path / "p.jsonl"
     predictions.write_text("", encoding="utf-8")
     result = CliRunner().invoke(cli, ["score", str(predictions), "--dataset", "none", "--reader-model", "x"])
-    assert result.exit_code == 2 and "--reader-model was given without --reader-base-url" in result.output
+    assert (
+        result.exit_code == 1
+        and "a reader model ('x') was given without the reader's base URL" in result.output
+    )

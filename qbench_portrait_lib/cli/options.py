@@ -109,3 +109,31 @@ def judge_options(command: _F) -> _F:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def reader_options(command: _F) -> _F:
+    """Add the ``--reader-*`` options (all optional; no reader without ``--reader-base-url``).
+
+    The command passes them on as ``build_reader(reader_base_url, reader_model, ...)``.
+    """
+    options = [
+        click.option(
+            "--reader-base-url",
+            default=None,
+            help="OpenAI-compatible endpoint of a model that reads the closed-format responses the "
+            "extraction rules leave unparsed, e.g. http://localhost:8000/v1.",
+        ),
+        click.option(
+            "--reader-model", default=None, help="Reader model name (required with --reader-base-url)."
+        ),
+        click.option(
+            "--reader-cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Where reader replies are cached [default: ~/.cache/qbench-portrait/reader].",
+        ),
+        click.option("--reader-api-key-env", default=None, help=API_KEY_ENV_HELP),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command

@@ -17,6 +17,7 @@ from qbench_portrait_lib.cli.options import (
     charts_option,
     dataset_option,
     judge_options,
+    reader_options,
     report_out_option,
     seed_option,
     vlmevalkit_export_option,
@@ -26,6 +27,7 @@ from qbench_portrait_lib.jobs.files import compare_files, score_file
 from qbench_portrait_lib.report.console import comparison_text, scored_run_text
 from qbench_portrait_lib.report.markdown import terminal_table
 from qbench_portrait_lib.run.judge import build_judge
+from qbench_portrait_lib.run.reader import build_reader
 
 _predictions_file = click.Path(dir_okay=False, path_type=Path)
 
@@ -62,6 +64,7 @@ def demo_command(out: Path, baseline: str, no_charts: bool) -> None:
 @bootstrap_option
 @seed_option
 @judge_options
+@reader_options
 def score_command(
     predictions: tuple[Path, ...],
     dataset: str,
@@ -78,6 +81,10 @@ def score_command(
     judge_concurrency: int,
     judge_timeout: float,
     judge_max_attempts: int,
+    reader_base_url: str | None,
+    reader_model: str | None,
+    reader_cache_dir: Path | None,
+    reader_api_key_env: str | None,
 ) -> None:
     """Score a predictions JSONL (id + response per line), or one model's VLMEvalKit files.
 
@@ -96,6 +103,9 @@ def score_command(
         timeout_s=judge_timeout,
         max_attempts=judge_max_attempts,
     )
+    reader = build_reader(
+        reader_base_url, reader_model, cache_dir=reader_cache_dir, api_key_env=reader_api_key_env
+    )
     result = score_file(
         predictions,
         dataset,
@@ -103,6 +113,7 @@ def score_command(
         report_dir=report_dir,
         charts=not no_charts,
         judge=judge,
+        reader=reader,
         bootstrap_samples=bootstrap_samples,
         seed=seed,
     )

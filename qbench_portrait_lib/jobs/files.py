@@ -27,6 +27,7 @@ from qbench_portrait_lib.report.scored_run import ScoredRun
 from qbench_portrait_lib.report.writer import write_comparison_report, write_report
 from qbench_portrait_lib.scoring.intervals import DEFAULT_BOOTSTRAP_SAMPLES
 from qbench_portrait_lib.scoring.judging import JudgeFn
+from qbench_portrait_lib.scoring.reading import ResponseReader
 
 PathLike = str | os.PathLike[str]
 
@@ -66,6 +67,7 @@ def score_file(
     report_dir: PathLike | None = None,
     charts: bool = True,
     judge: JudgeFn | None = None,
+    reader: ResponseReader | None = None,
     bootstrap_samples: int = DEFAULT_BOOTSTRAP_SAMPLES,
     seed: int = 0,
 ) -> ScoredFile:
@@ -91,6 +93,7 @@ def score_file(
         references,
         vlmevalkit_export=vlmevalkit_export,
         judge=judge,
+        reader=reader,
         bootstrap_samples=bootstrap_samples,
         seed=seed,
     )

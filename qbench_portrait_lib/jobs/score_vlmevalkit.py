@@ -29,6 +29,7 @@ from qbench_portrait_lib.jobs.score import (
     score_responses,
 )
 from qbench_portrait_lib.scoring.judging import JudgeFn
+from qbench_portrait_lib.scoring.reading import ResponseReader
 
 #: What the report records as the prompt: VLMEvalKit rendered it, not this project.
 VLMEVALKIT_PROMPT = "VLMEvalKit's prompt (from the exported TSV)"
@@ -40,6 +41,7 @@ def score_vlmevalkit_files(
     export: ExportIndex | str | os.PathLike[str],
     *,
     judge: JudgeFn | None = None,
+    reader: ResponseReader | None = None,
     bootstrap_samples: int = 1000,
     seed: int = 0,
     name: str | None = None,
@@ -58,6 +60,7 @@ def score_vlmevalkit_files(
         aligned.responses,
         references,
         judge=judge,
+        reader=reader,
         bootstrap_samples=bootstrap_samples,
         seed=seed,
         missing_ids=aligned.missing_ids,
@@ -101,6 +104,7 @@ def score_prediction_files(
     *,
     vlmevalkit_export: str | os.PathLike[str] | None = None,
     judge: JudgeFn | None = None,
+    reader: ResponseReader | None = None,
     bootstrap_samples: int = 1000,
     seed: int = 0,
 ) -> list[ScoredRun]:
@@ -121,11 +125,22 @@ def score_prediction_files(
     for group in groups:
         if index is not None and is_vlmevalkit_file(group[0]):
             run = score_vlmevalkit_files(
-                group, references, index, judge=judge, bootstrap_samples=bootstrap_samples, seed=seed
+                group,
+                references,
+                index,
+                judge=judge,
+                reader=reader,
+                bootstrap_samples=bootstrap_samples,
+                seed=seed,
             )
         else:
             run = score_predictions_file(
-                group[0], references, judge=judge, bootstrap_samples=bootstrap_samples, seed=seed
+                group[0],
+                references,
+                judge=judge,
+                reader=reader,
+                bootstrap_samples=bootstrap_samples,
+                seed=seed,
             )
         runs.append(run)
     return runs

@@ -29,7 +29,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qbench_portrait_lib.run.client import ChatClient, ChatRequestError, RetryPolicy, run_sync
+from qbench_portrait_lib.contract.errors import QBenchError
+from qbench_portrait_lib.run.client import (
+    DEFAULT_API_KEY_ENV,
+    ChatClient,
+    ChatRequestError,
+    RetryPolicy,
+    api_key_from_env,
+    chat_completions_url,
+    run_sync,
+)
 from qbench_portrait_lib.run.judge import _ReplyCache as ReplyCache
 
 if TYPE_CHECKING:  # items are only read by attribute
@@ -229,3 +238,35 @@ class HttpReader:
         }
         logger.info("reader %s: %s", self.model, self.stats)
         return answers
+
+
+def build_reader(
+    base_url: str | None = None,
+    model: str | None = None,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    api_key_env: str | None = None,
+) -> HttpReader | None:
+    """The reader these settings describe, or None when no ``base_url`` is given (no reader).
+
+    Checks a base URL with a model name, an http(s) URL, and the API key when
+    ``api_key_env`` names a variable. Raises :class:`QBenchError` (a ``ValueError``).
+
+    >>> build_reader() is None
+    True
+    >>> build_reader("http://localhost:8000/v1", "qwen")
+    HttpReader(base_url='http://localhost:8000/v1', model='qwen')
+    >>> build_reader(model="qwen")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qbench_portrait_lib.contract.errors.QBenchError: a reader model ('qwen') was given without ... base URL
+    """
+    if base_url is None:
+        if model is not None:
+            raise QBenchError(f"a reader model ({model!r}) was given without the reader's base URL")
+        return None
+    chat_completions_url(base_url)
+    if not model:
+        raise QBenchError(f"the reader at {base_url} needs a model name, got {model!r}")
+    api_key_from_env(api_key_env)
+    return HttpReader(base_url, model, cache_dir=cache_dir, api_key_env=api_key_env or DEFAULT_API_KEY_ENV)

@@ -182,7 +182,7 @@ def test_aggregations_read_item_scores_once_and_extract_nothing(task, docs, monk
         calls.append(1)
         return aggregate(*args, **kwargs)
 
-    monkeypatch.setattr(scoring_api, "extract_answer", no_extraction)
+    monkeypatch.setattr(scoring_api, "extract_reading", no_extraction)
     monkeypatch.setattr(scoring_api, "aggregate", counting)
     for entry in task["metric_list"]:
         entry["aggregation"]([record[entry["metric"]] for record in records])

@@ -116,7 +116,7 @@ def test_malformed_line_names_the_file_and_line(tmp_path: Path) -> None:
     )
     result = invoke("score", str(predictions), "--dataset", "small")
     assert result.exit_code == 1
-    assert "p.jsonl line 3: not valid JSON" in result.output
+    assert "p.jsonl: line 3: not valid JSON" in result.output
 
 
 def test_unknown_ids_are_an_error(tmp_path: Path) -> None:
@@ -193,7 +193,7 @@ def test_compare_names_the_malformed_file_and_line(tmp_path: Path) -> None:
     bad = write_jsonl(tmp_path / "b.jsonl", records(PERFECT)[:1], extra_lines=["not json"])
     result = invoke("compare", str(good), str(bad), "--dataset", "small")
     assert result.exit_code == 1
-    assert "b.jsonl line 2: not valid JSON" in result.output
+    assert "b.jsonl: line 2: not valid JSON" in result.output
 
 
 def test_score_passes_the_judge_options_through(tmp_path: Path) -> None:

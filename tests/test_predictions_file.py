@@ -50,7 +50,7 @@ def test_minimal_lines_with_only_id_and_response_are_accepted(tmp_path):
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ('{"id": "q1", "response": "A"', r"p\.jsonl line 2: not valid JSON"),
+        ('{"id": "q1", "response": "A"', r"p\.jsonl: line 2: not valid JSON"),
         ('["q1", "A"]', r"line 2: expected a JSON object, got list"),
         ('{"response": "A"}', r"line 2: expected a non-empty string 'id', got None"),
         ('{"id": "", "response": "A"}', r"line 2: expected a non-empty string 'id', got ''"),

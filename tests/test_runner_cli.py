@@ -125,7 +125,7 @@ def test_a_malformed_out_file_names_its_line(tiny, tmp_path):
         "--dataset", "x", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--out", str(out)
     )
     assert result.exit_code == 1
-    assert f"Error: {out} line 2: not valid JSON" in result.output
+    assert f"Error: {out}: line 2: not valid JSON" in result.output
 
 
 def test_an_out_file_of_another_model_is_refused(tiny, tmp_path):

@@ -12,7 +12,6 @@ import pytest
 from fake_openai_server import FakeOpenAIServer, tiny_dataset
 
 from qbench_portrait_lib.run.client import (
-    AuthenticationFailed,
     ChatClient,
     ChatRequestError,
     RetryPolicy,
@@ -20,7 +19,7 @@ from qbench_portrait_lib.run.client import (
     parse_retry_after,
 )
 from qbench_portrait_lib.run.predictions import read_predictions
-from qbench_portrait_lib.run.runner import RunConfig, run_predictions
+from qbench_portrait_lib.run.runner import RunConfig, RunStopped, run_predictions
 
 FAST_RETRY = RetryPolicy(max_attempts=3, backoff_base_s=0.01, backoff_max_s=0.02)
 SECRET = "sk-test-8f3a1c9e-do-not-leak"
@@ -118,7 +117,7 @@ def test_a_redirect_is_reported_not_followed(dataset, tmp_path):
 def test_a_refused_key_stops_the_run(dataset, tmp_path):
     with (
         FakeOpenAIServer(api_key=SECRET) as server,
-        pytest.raises(AuthenticationFailed, match=r"HTTP 401 .* refused"),
+        pytest.raises(RunStopped, match=r"HTTP 401 .* refused the API key\. 0 of 6 answers are saved"),
     ):
         run(dataset, tmp_path / "p.jsonl", server, api_key="sk-wrong")
 

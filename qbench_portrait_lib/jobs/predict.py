@@ -9,16 +9,19 @@
 ...     check_complete(summary, "p.jsonl")
 ... except QBenchError as error:
 ...     print(error)
-p.jsonl: 1 of 2 requests failed (see their 'error' field); rerun the command to retry them
+p.jsonl: 1 of 2 requests failed (see their 'error' field); 2 of 3 answers are saved there: rerun the same \
+command to retry the failed ones
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.data.loading import load_benchmark
-from qbench_portrait_lib.run.client import api_key_from_env
+from qbench_portrait_lib.run.client import DEFAULT_API_KEY_ENV, api_key_from_env
+from qbench_portrait_lib.run.endpoint_guard import check_key_transport
 from qbench_portrait_lib.run.runner import RunConfig, RunSummary, run_predictions
 
 
@@ -34,11 +37,18 @@ def predict_benchmark(
     """Load ``dataset`` (see ``load_benchmark``) and answer its questions into ``out_path``.
 
     The API key is read from ``api_key_env`` (see ``api_key_from_env``) before the
-    dataset is loaded, so a missing key fails at once. Rerunning resumes the file.
+    dataset is loaded, so a missing key, or a key that would go over plain http to another
+    machine, fails at once. Rows that hold an image path instead of bytes are read from the
+    dataset's own folder only. Rerunning resumes the file.
     """
     api_key = api_key_from_env(api_key_env)
+    source = f"the API key in ${api_key_env or DEFAULT_API_KEY_ENV}"
+    check_key_transport(config.base_url, api_key, source=source)
     questions = load_benchmark(dataset)
-    return run_predictions(questions, out_path, config, api_key=api_key, limit=limit, progress=progress)
+    image_root = Path(dataset) if dataset is not None and Path(dataset).is_dir() else None
+    return run_predictions(
+        questions, out_path, config, api_key=api_key, limit=limit, progress=progress, image_root=image_root
+    )
 
 
 def summary_text(summary: RunSummary, out_path: str | os.PathLike[str]) -> str:
@@ -53,8 +63,10 @@ def summary_text(summary: RunSummary, out_path: str | os.PathLike[str]) -> str:
 def check_complete(summary: RunSummary, out_path: str | os.PathLike[str]) -> None:
     """Raise :class:`QBenchError` when requests of the run failed for good (they are in the file)."""
     if summary.failed:
+        saved = summary.already_answered + summary.succeeded
         raise QBenchError(
             f"{summary.failed} of {summary.attempted} requests failed (see their 'error' field); "
-            "rerun the command to retry them",
+            f"{saved} of {summary.questions} answers are saved there: rerun the same command to retry "
+            "the failed ones",
             file=out_path,
         )

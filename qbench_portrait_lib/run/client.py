@@ -8,8 +8,12 @@ no extra SDK is needed: one event loop, one session, keep-alive connections (see
 Transient failures — 429 (honouring ``Retry-After``), 5xx, timeouts, dropped
 connections and unreadable bodies — are retried with exponential backoff and a
 deterministic jitter; 401/403 stop the run (every other request would fail the same
-way); other 4xx fail at once. The API key only ever goes into the ``Authorization``
-header: error messages are scrubbed of it.
+way); other 4xx fail at once. A circuit breaker
+(:class:`~qbench_portrait_lib.run.endpoint_guard.CircuitBreaker`) stops every request once
+the endpoint refused connections or answered with a non-retryable error too many times in
+a row (:class:`EndpointDown`). Replies over ``max_reply_bytes`` are refused unread. The
+API key only ever goes into the ``Authorization`` header, never over plain http to
+another machine, and error messages are scrubbed of it.
 
 >>> policy = RetryPolicy(backoff_base_s=1.0, backoff_max_s=8.0, jitter_fraction=0.0)
 >>> [policy.backoff_s(attempt, key="q1") for attempt in (1, 2, 3, 4, 5)]
@@ -25,10 +29,7 @@ import email.utils
 import json
 import logging
 import os
-import ssl
 import time
-import urllib.parse
-import urllib.request
 import zlib
 from collections.abc import AsyncIterator, Coroutine, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -39,12 +40,16 @@ from typing import Any, TypeVar
 import aiohttp
 
 from qbench_portrait_lib.contract.errors import QBenchError
+from qbench_portrait_lib.run.endpoint_guard import CircuitBreaker, check_key_transport
+from qbench_portrait_lib.run.transport import env_proxy, split_proxy_credentials, tls_context
 
 logger = logging.getLogger(__name__)
 
 _BODY_EXCERPT_CHARS = 300
 #: The environment variable an API key is read from when none is named.
 DEFAULT_API_KEY_ENV = "OPENAI_API_KEY"
+#: Largest reply body read (a chat completion of a few hundred tokens is a few KB).
+DEFAULT_MAX_REPLY_BYTES = 8 * 1024 * 1024
 _JSON_HEADERS = {"Content-Type": "application/json"}
 _T = TypeVar("_T")
 
@@ -115,8 +120,20 @@ class ChatRequestError(QBenchError):
         self.attempts = attempts
 
 
-class AuthenticationFailed(ChatRequestError):
+class FatalEndpointError(ChatRequestError, QBenchError):
+    """No request to this endpoint can succeed: the run stops (see the subclasses).
+
+    It is a :class:`~qbench_portrait_lib.contract.errors.QBenchError` too: the endpoint is
+    the user's input, and the CLI turns it into one message and a non-zero exit.
+    """
+
+
+class AuthenticationFailed(FatalEndpointError):
     """The server refused the credentials (401/403): no request can succeed."""
+
+
+class EndpointDown(FatalEndpointError):
+    """The circuit breaker tripped: the endpoint refused or failed every recent request."""
 
 
 @dataclass(frozen=True)
@@ -140,10 +157,13 @@ class ClientStats:
 
 
 class _Retryable(Exception):
-    def __init__(self, reason: str, message: str, retry_after_s: float | None = None) -> None:
+    def __init__(
+        self, reason: str, message: str, retry_after_s: float | None = None, *, refused: bool = False
+    ) -> None:
         super().__init__(message)
         self.reason = reason
         self.retry_after_s = retry_after_s
+        self.refused = refused  # no connection could be made at all: counts for the breaker
 
 
 def _message_text(content: Any) -> str | None:
@@ -211,53 +231,9 @@ def api_key_from_env(env_name: str | None = None, environ: Mapping[str, str] | N
 Payload = Mapping[str, Any] | bytes | tuple[bytes, ...]
 
 
-def env_proxy(url: str, proxies: Mapping[str, str] | None = None) -> str | None:
-    """The proxy to reach ``url`` through, if any, as ``proxies`` name it.
-
-    ``proxies`` defaults to the environment's ``HTTP_PROXY``, ``HTTPS_PROXY``,
-    ``ALL_PROXY`` and ``NO_PROXY`` (by scheme: ``http``, ``https``, ``all``, ``no``).
-
-    >>> proxies = {"https": "http://proxy:3128", "no": "localhost"}
-    >>> env_proxy("https://api.example.com/v1/chat/completions", proxies)
-    'http://proxy:3128'
-    >>> env_proxy("https://localhost:8000/v1/chat/completions", proxies) is None
-    True
-    """
-    if proxies is None:
-        proxies = urllib.request.getproxies_environment()
-    parts = urllib.parse.urlsplit(url)
-    if parts.hostname and urllib.request.proxy_bypass_environment(parts.hostname, proxies):
-        return None
-    return proxies.get(parts.scheme) or proxies.get("all")
-
-
-def split_proxy_credentials(proxy: str) -> tuple[str, aiohttp.BasicAuth | None]:
-    """A proxy URL without its ``user:password@`` part, and that part as credentials.
-
-    >>> split_proxy_credentials("http://me:s%40cret@proxy:3128")
-    ('http://proxy:3128', BasicAuth(login='me', password='s@cret', encoding='latin1'))
-    """
-    parts = urllib.parse.urlsplit(proxy)
-    if parts.username is None:
-        return proxy, None
-    plain = urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
-    password = urllib.parse.unquote(parts.password or "")
-    return plain, aiohttp.BasicAuth(urllib.parse.unquote(parts.username), password)
-
-
 async def _pieces(payload: tuple[bytes, ...]) -> AsyncIterator[bytes]:
     for piece in payload:
         yield piece
-
-
-def _tls_context() -> ssl.SSLContext:
-    """Certificates from certifi's bundle where it is installed (as httpx and requests use),
-    else the system store: hosted APIs then work on machines without a system CA bundle."""
-    try:
-        import certifi
-    except ImportError:
-        return ssl.create_default_context()
-    return ssl.create_default_context(cafile=certifi.where())
 
 
 class ChatClient:
@@ -280,8 +256,13 @@ class ChatClient:
         timeout_s: float = 120.0,
         retry: RetryPolicy | None = None,
         max_connections: int = 8,
+        breaker: CircuitBreaker | None = None,
+        max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
     ) -> None:
         self.url = chat_completions_url(base_url)
+        check_key_transport(self.url, api_key)
+        self.breaker = breaker or CircuitBreaker()
+        self.max_reply_bytes = max_reply_bytes
         self.retry = retry or RetryPolicy()
         self.stats = ClientStats()
         self.timeout_s = timeout_s
@@ -294,7 +275,7 @@ class ChatClient:
     async def __aenter__(self) -> ChatClient:
         # The session belongs to the running event loop, so it is made here, not in __init__.
         self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self.max_connections, ssl=_tls_context()),
+            connector=aiohttp.TCPConnector(limit=self.max_connections, ssl=tls_context()),
             headers={"Authorization": f"Bearer {self._api_key}"} if self._api_key else None,
             timeout=aiohttp.ClientTimeout(total=None, connect=self.timeout_s, sock_read=self.timeout_s),
         )
@@ -324,12 +305,15 @@ class ChatClient:
             async with self._session.post(
                 self.url, proxy=self._proxy, proxy_auth=self._proxy_auth, allow_redirects=False, **body
             ) as response:
-                status, content = response.status, await response.read()
+                status, content = response.status, await self._read_capped(response)
                 retry_after = response.headers.get("Retry-After")
                 location = response.headers.get("Location", "")
         except asyncio.TimeoutError as error:  # not the builtin TimeoutError on Python 3.10
             name = type(error).__name__
             raise _Retryable("timeout", f"timed out after {self.timeout_s:g} s ({name})") from None
+        except aiohttp.ClientConnectorError as error:
+            message = f"connection failed ({type(error).__name__}: {error})"
+            raise _Retryable("connection", message, refused=True) from None
         except aiohttp.ClientError as error:
             raise _Retryable("connection", f"connection failed ({type(error).__name__}: {error})") from None
         if status == 200:
@@ -349,6 +333,32 @@ class ChatClient:
             raise AuthenticationFailed(f"HTTP {status} from {self.url}: the server refused the API key", 1)
         raise ChatRequestError(f"HTTP {status} from {self.url}: {excerpt}", 1)
 
+    async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
+        """The body, unless it (or its declared length) is over ``max_reply_bytes``."""
+        limit = self.max_reply_bytes
+        too_big = ChatRequestError(
+            f"the reply from {self.url} is larger than {limit} bytes (max_reply_bytes); refused unread", 1
+        )
+        if response.content_length is not None and response.content_length > limit:
+            raise too_big
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.content.iter_chunked(1 << 16):
+            size += len(chunk)
+            if size > limit:
+                raise too_big
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _check_breaker(self, attempt: int) -> None:
+        if self.breaker.tripped is not None:
+            raise EndpointDown(
+                f"stopped: {self.breaker.threshold} requests in a row to {self.url} failed without an "
+                f"answer (last: {self._scrub(self.breaker.tripped)}); is the server running, and is the "
+                "base URL right?",
+                attempt,
+            )
+
     async def complete(self, payload: Payload, *, key: str) -> ChatResult:
         """Send ``payload`` (see :data:`Payload`); retry transient failures.
 
@@ -358,17 +368,25 @@ class ChatClient:
         """
         policy = self.retry
         for attempt in range(1, policy.max_attempts + 1):
+            self._check_breaker(attempt)
             self.stats.http_attempts += 1
             started = time.perf_counter()
             try:
                 text, usage = await self._attempt(payload)
+                self.breaker.success()
                 return ChatResult(text, usage, time.perf_counter() - started, attempt)
             except ChatRequestError as error:
                 self.stats.failures += 1
                 error.attempts = attempt
+                if not isinstance(error, FatalEndpointError):
+                    self.breaker.failure(str(error))
+                    self._check_breaker(attempt)
                 raise
             except _Retryable as error:
                 message = self._scrub(str(error))
+                if error.refused:
+                    self.breaker.failure(message)
+                    self._check_breaker(attempt)
                 if attempt == policy.max_attempts:
                     self.stats.failures += 1
                     raise ChatRequestError(f"{message} (gave up after {attempt} attempts)", attempt) from None

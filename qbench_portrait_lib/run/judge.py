@@ -14,6 +14,12 @@ several rounds are not copies of one reply. Every reply is cached on disk under 
 of (judge model, messages, round, attempt, settings), so rerunning the same scoring
 makes no calls; failed requests are not cached and are retried on the next run.
 
+A judge whose endpoint refuses connections or answers 404 to every request stops within
+seconds (the client's circuit breaker) with
+:class:`~qbench_portrait_lib.run.client.EndpointDown` instead of falling back to the
+proxy for every item; the replies received so far stay cached. A progress bar counts
+the rounds judged.
+
 >>> mean_pairwise_agreement([[2, 2, 2], [2, 1], [0]])
 0.5
 >>> all_rounds_agree([[2, 2, 2], [2, 1], [0]])
@@ -34,16 +40,20 @@ from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tqdm.auto import tqdm
+
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.run.client import (
     DEFAULT_API_KEY_ENV,
     ChatClient,
     ChatRequestError,
+    FatalEndpointError,
     RetryPolicy,
     api_key_from_env,
     chat_completions_url,
     run_sync,
 )
+from qbench_portrait_lib.run.endpoint_guard import check_key_transport
 from qbench_portrait_lib.run.judge_prompt import JUDGE_PROMPT_VERSION, judge_messages, parse_judge_score
 
 if TYPE_CHECKING:  # items are only read by attribute; importing the scoring core is not needed
@@ -138,6 +148,7 @@ class HttpJudge:
         reply_retries: int = 2,
         timeout_s: float = 120.0,
         retry: RetryPolicy | None = None,
+        progress: bool = True,
     ) -> None:
         if rounds < 1:
             raise QBenchError(f"judge rounds must be at least 1, got {rounds}")
@@ -156,6 +167,8 @@ class HttpJudge:
         self.retry = retry or RetryPolicy()
         self.cache = _ReplyCache(Path(cache_dir) if cache_dir is not None else default_cache_dir())
         self._api_key = os.environ.get(api_key_env) or None
+        check_key_transport(base_url, self._api_key, source=f"the judge's API key (${api_key_env})")
+        self.progress = progress
         self.stats: dict[str, float] = {}
         self._last_error = ""
 
@@ -207,6 +220,8 @@ class HttpJudge:
                 counts["calls"] += 1
                 try:
                     result = await client.complete(request, key=f"judge {item.id} round {round_index}")
+                except FatalEndpointError:
+                    raise
                 except ChatRequestError as error:
                     counts["http_failures"] += 1
                     self._last_error = str(error)
@@ -229,6 +244,12 @@ class HttpJudge:
         self, items: Sequence[OpenEndedItem], counts: dict[str, int]
     ) -> list[list[int | None]]:
         semaphore = asyncio.Semaphore(self.concurrency)
+        bar = tqdm(
+            total=len(items) * self.rounds,
+            desc=f"judge {self.model}",
+            unit="round",
+            disable=not self.progress,
+        )
         async with ChatClient(
             self.base_url,
             api_key=self._api_key,
@@ -239,13 +260,21 @@ class HttpJudge:
 
             async def one(item: OpenEndedItem, round_index: int) -> int | None:
                 async with semaphore:
-                    return await self._round(client, item, round_index, counts)
+                    score = await self._round(client, item, round_index, counts)
+                bar.update(1)
+                return score
 
             tasks = [
                 [asyncio.ensure_future(one(item, round_index)) for round_index in range(self.rounds)]
                 for item in items
             ]
-            return [list(await asyncio.gather(*item_tasks)) for item_tasks in tasks]
+            try:
+                return [list(await asyncio.gather(*item_tasks)) for item_tasks in tasks]
+            finally:
+                for task in (task for item_tasks in tasks for task in item_tasks):
+                    task.cancel()
+                await asyncio.gather(*(t for item_tasks in tasks for t in item_tasks), return_exceptions=True)
+                bar.close()
 
     def __call__(self, items: Sequence[OpenEndedItem]) -> list[float | None]:
         """One value per item: the mean valid round score in [0, 2], 0.0 for an empty answer, or None."""

@@ -23,8 +23,6 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,14 +33,15 @@ from tqdm.auto import tqdm
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.contract.prompt import PROMPT_COLUMNS, PROMPT_VERSION, render_prompt
 from qbench_portrait_lib.run.client import (
-    AuthenticationFailed,
     ChatClient,
     ChatRequestError,
+    FatalEndpointError,
     RetryPolicy,
     chat_completions_url,
     run_sync,
 )
-from qbench_portrait_lib.run.image_encoding import image_data_url_bytes
+from qbench_portrait_lib.run.endpoint_guard import check_key_transport
+from qbench_portrait_lib.run.image_source import ImageCache, image_loader
 from qbench_portrait_lib.run.predictions import (
     PredictionRecord,
     append_prediction,
@@ -58,6 +57,21 @@ _QUESTION_COLUMNS = ["id", "image_id", *PROMPT_COLUMNS]
 
 class RunnerError(QBenchError):
     """A run that cannot start or continue as asked (wrong inputs, mismatched out file)."""
+
+
+class RunStopped(RunnerError):
+    """The endpoint cannot answer (credentials refused, circuit breaker tripped): the run stopped.
+
+    ``saved`` answers are in the predictions file; rerunning resumes from them.
+    """
+
+    def __init__(self, message: str, *, saved: int, questions: int, out_path: Path) -> None:
+        super().__init__(
+            f"{message}. {saved} of {questions} answers are saved in {out_path}; "
+            "rerun the same command to resume"
+        )
+        self.saved = saved
+        self.questions = questions
 
 
 @dataclass(frozen=True)
@@ -145,55 +159,6 @@ def encode_chat_request(prompt: str, image_url: bytes, config: RunConfig) -> tup
     return head, image_url, tail
 
 
-class _ImageCache:
-    """Data URLs by image id: encoded once, dropped after the image's last question."""
-
-    def __init__(self, load: Callable[[int], bytes], max_side: int | None, uses: Counter[str]) -> None:
-        self._load = load
-        self._max_side = max_side
-        self._uses = uses
-        self._pending: dict[str, asyncio.Future[bytes]] = {}
-        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qbench-encode")
-        self.encodings = 0
-
-    def _encode(self, row_index: int) -> bytes:
-        return image_data_url_bytes(self._load(row_index), self._max_side)
-
-    def prefetch(self, image_id: str, row_index: int) -> asyncio.Future[bytes]:
-        """Start encoding ``image_id`` unless it is encoded or under way; return its future."""
-        future = self._pending.get(image_id)
-        if future is None:
-            self.encodings += 1
-            future = asyncio.get_running_loop().run_in_executor(self._executor, self._encode, row_index)
-            self._pending[image_id] = future
-        return future
-
-    async def data_url(self, image_id: str, row_index: int) -> bytes:
-        return await asyncio.shield(self.prefetch(image_id, row_index))
-
-    def release(self, image_id: str) -> None:
-        self._uses[image_id] -= 1
-        if self._uses[image_id] == 0:
-            self._pending.pop(image_id, None)
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
-
-
-def _image_loader(dataset: datasets.Dataset) -> Callable[[int], bytes]:
-    images = dataset.cast_column("image", datasets.Image(decode=False)).select_columns(["image"])
-
-    def load(row_index: int) -> bytes:
-        value = images[row_index]["image"]
-        if value.get("bytes") is not None:
-            return value["bytes"]
-        if value.get("path"):
-            return Path(value["path"]).read_bytes()
-        raise RunnerError(f"row {row_index} has an image with neither bytes nor a path")
-
-    return load
-
-
 def _load_previous(out_path: Path, config: RunConfig, dataset_ids: set[str]) -> dict[str, PredictionRecord]:
     if not out_path.exists():
         return {}
@@ -221,14 +186,14 @@ def _load_previous(out_path: Path, config: RunConfig, dataset_ids: set[str]) -> 
 
 async def _run(
     todo: list[tuple[int, dict[str, Any]]],
-    cache: _ImageCache,
+    cache: ImageCache,
     config: RunConfig,
     api_key: str | None,
     handle: Any,
     bar: Any,
+    outcomes: Counter[str],
 ) -> tuple[Counter[str], int, int]:
     next_item = 0
-    outcomes: Counter[str] = Counter()
     client = ChatClient(
         config.base_url,
         api_key=api_key,
@@ -248,7 +213,7 @@ async def _run(
         payload = encode_chat_request(render_prompt(row), image_url, config)
         try:
             result = await client.complete(payload, key=row["id"])
-        except AuthenticationFailed:
+        except FatalEndpointError:
             raise
         except ChatRequestError as error:
             return PredictionRecord(**common, error=str(error))
@@ -294,16 +259,21 @@ def run_predictions(
     api_key: str | None = None,
     limit: int | None = None,
     progress: bool = True,
+    image_root: str | os.PathLike[str] | None = None,
 ) -> RunSummary:
     """Answer the questions of ``dataset`` (the first ``limit`` ones) into ``out_path``.
 
     Ids already answered in ``out_path`` are skipped and failed ones retried; a request
     that still fails after its retries is written with its error. ``api_key`` is sent
-    as a Bearer token and nowhere else. Raises :class:`RunnerError` when ``out_path``
-    belongs to another model, prompt version or dataset, and
-    :class:`~qbench_portrait_lib.run.client.AuthenticationFailed` on 401/403.
+    as a Bearer token and nowhere else (never over plain http to another machine).
+    Images are the rows' embedded bytes, or files inside ``image_root`` (the dataset's own
+    folder) for rows that only hold a path; any other path fails its questions.
+    Raises :class:`RunnerError` when ``out_path`` belongs to another model, prompt version
+    or dataset, and :class:`RunStopped` when the endpoint refuses the key (401/403) or the
+    circuit breaker trips (connections refused, 404 everywhere): what was answered is saved.
     """
     started = time.perf_counter()
+    check_key_transport(config.base_url, api_key)
     missing = [name for name in [*_QUESTION_COLUMNS, "image"] if name not in dataset.column_names]
     if missing:
         raise RunnerError(f"the dataset lacks the column(s) {missing}; it has {dataset.column_names}")
@@ -324,7 +294,8 @@ def run_predictions(
         key=lambda item: (first_seen[item[1]["image_id"]], item[0]),
     )
     uses = Counter(row["image_id"] for _, row in todo)
-    cache = _ImageCache(_image_loader(dataset), config.image_max_side, uses)
+    root = Path(image_root) if image_root is not None else None
+    cache = ImageCache(image_loader(dataset, root), config.image_max_side, uses)
     logger.info(
         "%d questions: %d already answered, %d to ask (%d images)",
         len(rows),
@@ -343,8 +314,14 @@ def run_predictions(
             disable=not progress,
         ) as bar,
     ):
+        counted: Counter[str] = Counter()
         try:
-            outcomes, http_attempts, retries = run_sync(_run(todo, cache, config, api_key, handle, bar))
+            outcomes, http_attempts, retries = run_sync(
+                _run(todo, cache, config, api_key, handle, bar, counted)
+            )
+        except FatalEndpointError as error:
+            saved = len(answered) + counted["succeeded"]
+            raise RunStopped(str(error), saved=saved, questions=len(rows), out_path=out_path) from None
         finally:
             cache.close()
     summary = RunSummary(

@@ -41,7 +41,8 @@ def json_problem(text: str) -> tuple[Any, str | None]:
     try:
         return json.loads(text), None
     except json.JSONDecodeError as error:
-        return None, f"{error.msg} at column {error.colno}"
+        where = f"line {error.lineno}, column {error.colno}" if "\n" in text else f"column {error.colno}"
+        return None, f"{error.msg} at {where}"
     except RecursionError:
         return None, "nested too deeply (arrays or objects inside each other hundreds of levels deep)"
     except ValueError:  # Python's integer digit limit

@@ -61,6 +61,8 @@ def _tree_entries(root: Path) -> Iterator[str]:
     """``relative name:size:mtime_ns`` of every file under ``root`` (one scandir walk, sorted per folder).
 
     Directory symlinks are not followed (no loops); file symlinks are, like the reader does.
+    An entry that cannot be stat-ed (a symlink loop, a dangling link) is keyed by its name
+    alone: if a record uses it, the reader reports it; if none does, it is harmless.
     """
     pending = [(root, "")]
     while pending:
@@ -69,11 +71,14 @@ def _tree_entries(root: Path) -> Iterator[str]:
             entries = sorted(scan, key=lambda entry: entry.name)
         for entry in entries:
             name = f"{prefix}{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((Path(entry.path), f"{name}/"))
-            elif entry.is_file():
-                stat = entry.stat()
-                yield f"{name}:{stat.st_size}:{stat.st_mtime_ns}"
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((Path(entry.path), f"{name}/"))
+                elif entry.is_file():
+                    stat = entry.stat()
+                    yield f"{name}:{stat.st_size}:{stat.st_mtime_ns}"
+            except OSError as error:
+                yield f"{name}:unreadable:{error.errno}"
 
 
 def _zip_entries(path: Path) -> Iterator[str]:

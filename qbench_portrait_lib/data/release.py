@@ -20,7 +20,6 @@ listing all problems. :func:`iter_release_rows` then yields contract rows whose 
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Iterator
@@ -30,7 +29,9 @@ from typing import Any
 
 from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS
 from qbench_portrait_lib.contract.errors import QBenchError
+from qbench_portrait_lib.data.annotations import read_annotation_records
 from qbench_portrait_lib.data.images import DEFAULT_MAX_IMAGE_BYTES, ImageStore, safe_relative_path
+from qbench_portrait_lib.data.problems import ProblemLog
 from qbench_portrait_lib.data.release_records import ReleaseValidationError, normalise_record, unknown_fields
 
 logger = logging.getLogger(__name__)
@@ -82,34 +83,6 @@ def locate_release(data_dir: str | os.PathLike[str]) -> ReleaseLayout:
     return ReleaseLayout(root=root, annotations=annotations[0], images=images[0])
 
 
-def _read_records(path: Path, problems: list[str]) -> list[tuple[Any, int | None]]:
-    """``(record, line number or None)`` for every record; JSON errors go to ``problems``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(f"{path.name}: cannot read as UTF-8 text: {error}")
-        return []
-    if path.suffix == ".json":
-        try:
-            records = json.loads(text)
-        except json.JSONDecodeError as error:
-            problems.append(f"{path.name}: malformed JSON at line {error.lineno}: {error.msg}")
-            return []
-        if not isinstance(records, list):
-            problems.append(f"{path.name}: expected a JSON list of records, got {type(records).__name__}")
-            return []
-        return [(record, None) for record in records]
-    records: list[tuple[Any, int | None]] = []
-    for line_number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append((json.loads(line), line_number))
-        except json.JSONDecodeError as error:
-            problems.append(f"{path.name}: line {line_number}: malformed JSON: {error.msg}")
-    return records
-
-
 def _where(file_name: str, index: int, record: Any, line: int | None) -> str:
     record_id = record.get("id") if isinstance(record, dict) else None
     line_part = f", line {line}" if line is not None else ""
@@ -137,8 +110,8 @@ def read_release(
         if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
             raise QBenchError(f"{name} must be a positive int, got {limit!r}")
     layout = locate_release(data_dir)
-    problems: list[str] = []
-    records = _read_records(layout.annotations, problems)
+    problems = ProblemLog()
+    records = read_annotation_records(layout.annotations, problems)
     file_name = layout.annotations.name
     rows: list[dict[str, Any]] = []
     seen_ids: dict[str, int] = {}
@@ -166,9 +139,9 @@ def read_release(
             if not record_problems:
                 rows.append(_row_in_contract_order(row))
     if not records and not problems:
-        problems.append(f"{file_name}: holds no records")
+        problems.add(f"{file_name}: holds no records")
     if problems:
-        raise ReleaseValidationError(str(layout.root), problems)
+        raise ReleaseValidationError(str(layout.root), problems.kept, total=problems.total)
     for name, count in sorted(ignored.items()):
         logger.warning(
             "%s: field %r (in %d records) is not part of the data contract and is not kept",

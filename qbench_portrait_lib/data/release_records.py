@@ -38,15 +38,16 @@ ALIASES: dict[str, str] = {"img_path": "image", "candidates": "options", "correc
 KNOWN_FIELDS: frozenset[str] = frozenset(COLUMNS) | frozenset(ALIASES)
 
 
-#: Problems a :class:`ReleaseValidationError` message lists before "... and N more" (all are in ``problems``).
+#: Problems a :class:`ReleaseValidationError` message lists before the count of the rest.
 MAX_PROBLEMS_SHOWN = 50
 
 
 class ReleaseValidationError(QBenchError):
     """A raw release (or the sample) breaks the data contract.
 
-    ``problems`` lists every problem found, each naming file, record index and id; the
-    message shows the first :data:`MAX_PROBLEMS_SHOWN` of them.
+    ``problems`` lists the problems kept (each naming file, record index and id); ``total``
+    counts all of them (a validator may keep only some of each kind). The message lists
+    at most :data:`MAX_PROBLEMS_SHOWN` and says how many more there are.
 
     >>> err = ReleaseValidationError("rel", ["a.jsonl: record 0 (id 'x'): bad"])
     >>> err.problems
@@ -54,17 +55,21 @@ class ReleaseValidationError(QBenchError):
     >>> print(err)
     release rel has 1 problem:
     - a.jsonl: record 0 (id 'x'): bad
+    >>> print(ReleaseValidationError("rel", ["p1", "p2"], total=900).message.splitlines()[-1])
+    (898 more problems, not listed)
     """
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    def __init__(self, source: str, problems: list[str], *, total: int | None = None) -> None:
         self.source = source
         self.problems = list(problems)
-        noun = "problem" if len(self.problems) == 1 else "problems"
-        shown = [f"- {problem}" for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
-        if len(self.problems) > MAX_PROBLEMS_SHOWN:
-            shown.append(f"... and {len(self.problems) - MAX_PROBLEMS_SHOWN} more")
-        listing = "\n".join(shown)
-        super().__init__(f"release {source} has {len(self.problems)} {noun}:\n{listing}")
+        self.total = max(len(self.problems), total or 0)
+        noun = "problem" if self.total == 1 else "problems"
+        shown = self.problems[:MAX_PROBLEMS_SHOWN]
+        lines = [f"release {source} has {self.total} {noun}:", *(f"- {problem}" for problem in shown)]
+        if self.total > len(shown):
+            rest = self.total - len(shown)
+            lines.append(f"({rest} more {'problem' if rest == 1 else 'problems'}, not listed)")
+        super().__init__("\n".join(lines))
 
 
 def _resolve_aliases(record: Mapping[str, Any], problems: list[str]) -> dict[str, Any]:

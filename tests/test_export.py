@@ -17,6 +17,7 @@ from qbench_portrait import QBenchPortrait
 from qbench_portrait_lib.cli import cli
 from qbench_portrait_lib.data.card import SECTION_FILES
 from qbench_portrait_lib.data.export import export_dataset, write_parquet_shards
+from qbench_portrait_lib.data.export_target import ExportTargetError
 from qbench_portrait_lib.data.release_records import ReleaseValidationError
 from qbench_portrait_lib.resources import dataset_card_dir
 from qbench_portrait_lib.sample.rows import iter_sample_rows
@@ -106,7 +107,9 @@ def test_shards_by_size_and_round_trip(tmp_path: Path) -> None:
 def test_existing_export_needs_overwrite(tmp_path: Path) -> None:
     release = write_release(tmp_path / "release")
     export_dataset(tmp_path / "out", data_dir=release, rows_per_group=1, max_shard_bytes=1500)
-    with pytest.raises(FileExistsError, match=r"already holds \d+ Parquet file\(s\).*overwrite=True"):
+    with pytest.raises(
+        ExportTargetError, match=r"out: already holds an export; use --overwrite to replace it"
+    ):
         export_dataset(tmp_path / "out", data_dir=release)
     result = export_dataset(tmp_path / "out", data_dir=release, overwrite=True)
     assert sorted(p.name for p in (tmp_path / "out" / "data").iterdir()) == ["test-00000-of-00001.parquet"]
@@ -183,10 +186,8 @@ def test_cli_export_sample_and_errors(tmp_path: Path) -> None:
     bad = write_release(tmp_path / "bad", recs)
     invalid = runner.invoke(cli, ["export", "--dataset", str(bad), "--out", str(tmp_path / "z")])
     assert invalid.exit_code == 1
-    assert (
-        "has 2 problems" in invalid.output
-        and "level must be one of ['global', 'local'] or an int in 0..1, got 'regional'" in invalid.output
-    )
+    assert "has 2 problems:" in invalid.output and "problem(s)" not in invalid.output
+    assert "level must be one of ['global', 'local'] or an int in 0..1, got 'regional'" in invalid.output
     assert "Traceback" not in invalid.output
 
 

@@ -27,6 +27,7 @@ from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.data.builder import QBenchPortrait
 from qbench_portrait_lib.data.card import render_card
+from qbench_portrait_lib.data.export_target import check_export_target, staged_export
 from qbench_portrait_lib.data.features import FEATURES
 from qbench_portrait_lib.data.parquet_rows import ExportResult, batches, prefetched, writer_options
 
@@ -37,18 +38,6 @@ DEFAULT_ROWS_PER_GROUP = 100
 #: A new shard starts once the current one would grow past this many bytes.
 DEFAULT_MAX_SHARD_BYTES = 500 * 1024 * 1024
 SPLIT = "test"
-
-
-def _existing_shards(out_dir: Path, overwrite: bool) -> list[Path]:
-    """Parquet files already in ``out_dir/data``: an error unless ``overwrite``."""
-    data_dir = out_dir / "data"
-    existing = sorted(data_dir.glob("*.parquet")) if data_dir.is_dir() else []
-    if existing and not overwrite:
-        raise FileExistsError(
-            f"{data_dir} already holds {len(existing)} Parquet file(s) (e.g. {existing[0].name}); "
-            "pass overwrite=True (--overwrite) to replace them"
-        )
-    return existing
 
 
 def write_parquet_shards(
@@ -146,6 +135,10 @@ def export_dataset(
     :class:`ExportResult`. ``max_image_pixels`` and ``max_image_bytes`` override the
     release reader's decompression-bomb guards. Validation errors of the release propagate as
     :class:`~qbench_portrait_lib.data.release_records.ReleaseValidationError`.
+    ``out_dir`` must be new, empty or a previous export (replaced only with ``overwrite``),
+    and neither the release folder, inside it, nor holding it; the export is written next
+    to it and renamed into place whole, so a failure leaves nothing half-written
+    (:mod:`qbench_portrait_lib.data.export_target`).
     """
     if sample == (data_dir is not None):
         raise QBenchError(
@@ -161,15 +154,18 @@ def export_dataset(
     else:
         builder = QBenchPortrait(config_name="release", data_dir=str(data_dir), **kwargs)
     out = Path(out_dir)
-    stale = _existing_shards(out, overwrite)
-    (out / "data").mkdir(parents=True, exist_ok=True)
-    result = write_parquet_shards(
-        builder.iter_rows(SPLIT), out / "data", rows_per_group=rows_per_group, max_shard_bytes=max_shard_bytes
-    )
-    for path in stale:  # only once the new export is complete: a failed one keeps the old
-        if path not in result.shards:
-            path.unlink()
-    card = render_card(builder.info, result, config_name=builder.config.name)
-    (out / "README.md").write_text(card, encoding="utf-8")
+    check_export_target(out, release=None if data_dir is None else Path(data_dir), overwrite=overwrite)
+    with staged_export(out) as staging:
+        (staging / "data").mkdir()
+        result = write_parquet_shards(
+            builder.iter_rows(SPLIT),
+            staging / "data",
+            rows_per_group=rows_per_group,
+            max_shard_bytes=max_shard_bytes,
+        )
+        card = render_card(builder.info, result, config_name=builder.config.name)
+        (staging / "README.md").write_text(card, encoding="utf-8")
+    result.out_dir = out
+    result.shards = [out / "data" / path.name for path in result.shards]
     logger.info("%s", result.summary())
     return result

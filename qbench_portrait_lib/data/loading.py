@@ -138,6 +138,12 @@ def load_benchmark(source: str | os.PathLike[str] | None = None, split: str = "t
         return _build("sample", split)
     path = Path(source)
     if path.is_dir():
+        if is_export_dir(path) and is_release_dir(path):
+            raise QBenchError(
+                "holds both an export (README.md + data/*.parquet) and a raw release's annotations: "
+                "which one is meant is unclear, and the export may be stale; move one of them elsewhere",
+                file=path,
+            )
         if is_export_dir(path):
             return datasets.load_dataset(str(path), split=split)
         if is_release_dir(path):

@@ -2,9 +2,10 @@
 
 A release with a million empty records has nine million problems, and one with a 5 MB id
 repeats that id in every sentence about it. :class:`ProblemLog` keeps the first
-``per_kind`` problems of each kind (the sentence with its quoted values and numbers
-blanked out), cuts each kept sentence to ``max_chars``, and only counts the rest, so
-what a report holds is bounded whatever the release holds; the total stays exact.
+``per_kind`` problems of each kind (by default the sentence with its numbers and long
+quoted values blanked out; the caller may pass the sentence without its location), cuts
+each kept sentence to ``max_chars``, and only counts the rest, so what a report holds is
+bounded whatever the release holds; the total stays exact.
 
 >>> log = ProblemLog(per_kind=2, max_chars=80)
 >>> for index in range(5):
@@ -18,6 +19,7 @@ what a report holds is bounded whatever the release holds; the total stays exact
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -29,15 +31,24 @@ DEFAULT_MAX_CHARS = 1000
 DEFAULT_MAX_KEPT = 1000
 
 _VARIABLE = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d+")
+_SHORT_QUOTE = 40
 
 
+def _blank(match: re.Match[str]) -> str:
+    text = match.group()
+    return text if text[0] in "'\"" and len(text) <= _SHORT_QUOTE else "#"
+
+
+@functools.lru_cache(maxsize=4096)  # the sentences of one release repeat: each is blanked once
 def problem_kind(problem: str) -> str:
-    """The problem with its quoted values and numbers blanked: problems of one kind share it.
+    """The problem with numbers and long quoted values blanked: problems of one kind share it.
 
-    >>> problem_kind("a.jsonl: record 3 (id 'q3', line 4): unknown level 'glob'")
-    'a.jsonl: record # (id #, line #): unknown level #'
+    >>> problem_kind("missing required field 'answer' in record 3")
+    "missing required field 'answer' in record #"
+    >>> problem_kind("options " + repr("x" * 100) + " and 'y' are the same")
+    "options # and 'y' are the same"
     """
-    return _VARIABLE.sub("#", problem[:2000])
+    return _VARIABLE.sub(_blank, problem[:2000])
 
 
 def shorten(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
@@ -70,12 +81,16 @@ class ProblemLog:
         self.total = 0
         self._per_kind: dict[str, int] = {}
 
-    def add(self, problem: str) -> None:
-        """Count ``problem``; keep it (shortened) unless its kind, or the log, is full."""
+    def add(self, problem: str, kind: str | None = None) -> None:
+        """Count ``problem``; keep it (shortened) unless its kind, or the log, is full.
+
+        ``kind`` defaults to :func:`problem_kind` of ``problem``; pass the kind of the
+        sentence without its location (file, record, id) when it has one.
+        """
         self.total += 1
         if len(self.kept) >= self.max_kept:
             return
-        kind = problem_kind(problem)
+        kind = problem_kind(problem) if kind is None else kind
         seen = self._per_kind.get(kind, 0)
         if seen < self.per_kind:
             self.kept.append(shorten(problem, self.max_chars))

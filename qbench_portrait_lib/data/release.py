@@ -31,7 +31,7 @@ from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.data.annotations import read_annotation_records
 from qbench_portrait_lib.data.images import DEFAULT_MAX_IMAGE_BYTES, ImageStore, safe_relative_path
-from qbench_portrait_lib.data.problems import ProblemLog
+from qbench_portrait_lib.data.problems import ProblemLog, problem_kind
 from qbench_portrait_lib.data.release_records import ReleaseValidationError, normalise_record, unknown_fields
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,8 @@ def read_release(
                 record_problems.extend(
                     _image_problem(store, row, image_checks, max_image_pixels, max_image_bytes)
                 )
-            problems.extend(f"{where}: {problem}" for problem in record_problems)
+            for problem in record_problems:
+                problems.add(f"{where}: {problem}", kind=problem_kind(problem))
             if not record_problems:
                 rows.append(_row_in_contract_order(row))
     if not records and not problems:

@@ -19,6 +19,8 @@ import io
 import json
 import logging
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +139,10 @@ def _encode(pixels: np.ndarray, image_format: str, quality: int) -> bytes:
     return buffer.getvalue()
 
 
+#: Most questions one generated image carries (the largest family pool).
+MAX_QUESTIONS_PER_IMAGE = 9
+
+
 def _round_robin(counts: list[int], total: int) -> list[int]:
     """How many questions each image keeps: one round at a time until ``total`` are taken.
 
@@ -168,6 +174,10 @@ def write_synthetic_release(
 
     Deterministic for a given seed. Each image keeps between one and all of its questions
     (4-9, depending on the family), spread as evenly as the pools allow.
+
+    ``out_dir`` must be new or empty. Everything is written into a hidden folder next to it
+    and renamed into place at the end, so a run that fails (too many questions for the
+    images, a full disk) leaves no images without annotations behind.
     """
     if image_format not in IMAGE_FORMATS:
         raise QBenchError(f"image_format must be one of {sorted(IMAGE_FORMATS)}, got {image_format!r}")
@@ -176,11 +186,48 @@ def write_synthetic_release(
             f"need at least one image and at least one question per image, got n_questions={n_questions}, "
             f"n_images={n_images}"
         )
+    if n_questions > MAX_QUESTIONS_PER_IMAGE * n_images:
+        raise ValueError(
+            f"{n_images} images can carry at most {MAX_QUESTIONS_PER_IMAGE * n_images} questions, got "
+            f"n_questions={n_questions}; raise n_images (each carries at most {MAX_QUESTIONS_PER_IMAGE})"
+        )
     out = Path(out_dir)
-    if (out / "annotations.jsonl").exists():
+    _check_target(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        _write_release(staging, n_questions, n_images, seed, image_format, image_size, jpeg_quality, progress)
+        if out.exists():
+            out.rmdir()  # checked empty above
+        os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    logger.info("wrote %d questions over %d images to %s", n_questions, n_images, out)
+    return out
+
+
+def _check_target(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} is a file; expected a new or empty folder for the release")
+    if out.is_dir() and (out / "annotations.jsonl").exists():
         raise FileExistsError(f"{out} already holds a release (annotations.jsonl); choose an empty folder")
+    if out.is_dir() and any(out.iterdir()):
+        raise FileExistsError(f"{out} is not empty; choose a new or empty folder for the release")
+
+
+def _write_release(
+    out: Path,
+    n_questions: int,
+    n_images: int,
+    seed: int,
+    image_format: str,
+    image_size: int,
+    jpeg_quality: int,
+    progress: bool,
+) -> None:
     images_dir = out / "images"
-    images_dir.mkdir(parents=True, exist_ok=True)
+    images_dir.mkdir()
     _, suffix = IMAGE_FORMATS[image_format]
     pools: list[list[dict[str, Any]]] = []
     for index in tqdm(range(n_images), desc="synthetic release", unit="image", disable=not progress):
@@ -207,5 +254,3 @@ def write_synthetic_release(
                 row["id"] = f"q{number:05d}"
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
                 number += 1
-    logger.info("wrote %d questions over %d images to %s", n_questions, n_images, out)
-    return out

@@ -127,3 +127,29 @@ def test_bootstrap_without_clusters_or_samples_is_nan():
 def test_cluster_totals_sum_per_image_in_sorted_order():
     sums, counts = cluster_totals(["img2", "img1", "img2", "img3"], np.array([1.0, 0.5, 0.0, 1.0]))
     assert sums.tolist() == [0.5, 1.0, 1.0] and counts.tolist() == [1.0, 2.0, 1.0]
+
+
+def test_t_quantile_matches_scipy():
+    from scipy import stats
+
+    from qbench_portrait_lib.scoring.intervals import t_quantile
+
+    for df in (1, 2):
+        assert t_quantile(0.975, df) == pytest.approx(stats.t.ppf(0.975, df), rel=1e-9)
+    for df in range(3, 400):
+        assert abs(t_quantile(0.975, df) - stats.t.ppf(0.975, df)) < 0.004
+        assert abs(t_quantile(0.95, df) - stats.t.ppf(0.95, df)) < 0.0011
+
+
+def test_mean_t_interval_matches_scipy_on_fractional_scores():
+    from scipy import stats
+
+    from qbench_portrait_lib.scoring.intervals import mean_t_interval
+
+    rng = np.random.default_rng(3)
+    scores = rng.uniform(0.2, 0.9, size=40)
+    low, high = mean_t_interval(float(scores.sum()), float((scores**2).sum()), len(scores))
+    ref_low, ref_high = stats.t.interval(0.95, len(scores) - 1, loc=scores.mean(), scale=stats.sem(scores))
+    assert (low, high) == pytest.approx((ref_low, ref_high), abs=1e-4)
+    assert mean_t_interval(0.7, 0.49, 1) == (0.0, 1.0)
+    assert mean_t_interval(3.0, 3.0, 3) == (1.0, 1.0)

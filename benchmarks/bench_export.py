@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from targets import Targets
 from tqdm.auto import tqdm
 
 CHILD_EXPORT = """
@@ -116,7 +117,7 @@ def copy_seconds(sources: list[Path], out: Path) -> float:
     return time.perf_counter() - start
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=2765)
     parser.add_argument("--images", type=int, default=1000)
@@ -188,7 +189,17 @@ def main(argv: list[str] | None = None) -> None:
         )
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
+    targets = Targets()
+    targets.check("speed vs ImageFolder", baseline["seconds"] / ours["seconds"], ">=", 1.0, unit="x")
+    targets.check("output bytes/s vs plain copy", copy / ours["seconds"], ">=", 0.5)
+    targets.check("output / embedded image bytes", ours["parquet_bytes"] / ours["image_bytes"], "<=", 1.05)
+    targets.check("peak RSS, our export", ours["max_rss_kb"] / 1024, "<", 1024, unit=" MB")
+    if double is not None:
+        targets.check(
+            "peak RSS at 2x / at 1x", double["max_rss_kb"] / ours["max_rss_kb"], "<=", 1.2, unit="x"
+        )
+    return targets.report()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

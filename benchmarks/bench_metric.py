@@ -28,6 +28,7 @@ os.environ.setdefault("HF_EVALUATE_OFFLINE", "1")
 
 import evaluate
 from bench_extract import measure_extraction
+from targets import Targets
 
 from qbench_portrait import METRIC_PATH
 from qbench_portrait_lib.contract.columns import IMAGE_SOURCES, LEVELS, QUALITY_DIMENSIONS
@@ -268,7 +269,12 @@ def main(argv: list[str] | None = None) -> int:
         f"score_predictions per item: {small:.2f} us at {args.small:,} items, {large:.2f} us at "
         f"{args.large:,} items, ratio {large / small:.2f} (target <= 1.5)"
     )
-    return 0
+    targets = Targets()
+    targets.check("extract_answer responses/s", ours_rate, ">=", 100_000)
+    targets.check("extraction ratio to the naive regex", extraction["ratio"], ">=", 1 / 3)
+    targets.check("evaluate compute vs trivial equality", ours / same, "<=", 2.0, unit="x")
+    targets.check("per-item time at large vs small", large / small, "<=", 1.5, unit="x")
+    return targets.report()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from targets import Targets
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -58,7 +60,7 @@ def load_average() -> str:
         return "unknown"
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=2765)
     parser.add_argument("--images", type=int, default=1000)
@@ -126,7 +128,14 @@ def main() -> None:
     print()
     for name, value in lines:
         print(f"{name:<20} {value}")
+    targets = Targets()
+    targets.check("wall / ideal", wall / ideal, "<=", 1.1, unit="x")
+    targets.check(
+        "image encodings / distinct images", summary.image_encodings / summary.distinct_images, "==", 1
+    )
+    targets.check("failed requests", summary.failed, "==", 0)
+    return targets.report()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,9 @@ ANNOTATION_NAMES: tuple[str, ...] = ("annotations.jsonl", "annotations.json")
 IMAGE_ROOT_NAMES: tuple[str, ...] = ("images", "images.zip")
 #: Default decompression-bomb guard: images with more pixels than this are refused.
 DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
+
+#: Images decoded at once during validation (at most one per CPU).
+_IMAGE_CHECK_THREADS = 4
 
 #: Columns of a row other than the image, in contract order.
 CONTRACT_ORDER: tuple[str, ...] = REFERENCE_COLUMNS
@@ -119,6 +123,7 @@ def read_release(
     ignored: dict[str, int] = {}
     with ImageStore(layout.images) as store:
         problems.extend(store.member_problems)
+        image_checks.update(_check_images(store, _image_names(records), max_image_pixels, max_image_bytes))
         for index, (record, line) in enumerate(records):
             where = _where(file_name, index, record, line)
             row, record_problems = normalise_record(record)
@@ -151,6 +156,38 @@ def read_release(
             count,
         )
     return ValidatedRelease(layout=layout, rows=tuple(rows))
+
+
+def _image_names(records: list[tuple[Any, int | None]]) -> list[str]:
+    """The distinct safe image paths the records name (aliases included), in first-use order."""
+    names: dict[str, None] = {}
+    for record, _ in records:
+        if not isinstance(record, dict):
+            continue
+        raw = record.get("image", record.get("img_path"))
+        if isinstance(raw, str):
+            try:
+                names.setdefault(safe_relative_path(raw), None)
+            except ValueError:
+                continue  # reported with its record
+    return list(names)
+
+
+def _check_images(
+    store: ImageStore, names: list[str], max_pixels: int, max_bytes: int
+) -> dict[str, str | None]:
+    """Decode every image once, a few at a time (decoding releases the GIL): ``{name: problem or None}``."""
+
+    def check(name: str) -> str | None:
+        try:
+            store.check(name, max_pixels, max_bytes)
+        except (ValueError, OSError) as error:
+            return f"image {name!r}: {error}"
+        return None
+
+    workers = max(1, min(_IMAGE_CHECK_THREADS, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qbench-check") as pool:
+        return dict(zip(names, pool.map(check, names), strict=True))
 
 
 def _image_problem(

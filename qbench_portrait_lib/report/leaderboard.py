@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import Any
 
 from qbench_portrait_lib.report.markdown import cell_interval, interval, markdown_table, percent
@@ -39,11 +41,22 @@ class Leaderboard:
         return self.runs[0]
 
 
-def unique_names(names: Sequence[str]) -> list[str]:
-    """Make repeated model names distinct by numbering the later ones."""
+def unique_names(names: Sequence[str], sources: Sequence[str | None] | None = None) -> list[str]:
+    """Make repeated model names distinct: each run of a repeated name is labelled with its file.
+
+    Without ``sources`` (or when the labels still collide) the later ones are numbered.
+
+    >>> unique_names(["m", "m", "k"], ["runs/a.jsonl", "runs/b.jsonl", "c.jsonl"])
+    ['m (a.jsonl)', 'm (b.jsonl)', 'k']
+    """
+    counts = Counter(names)
+    labelled = [
+        f"{name} ({PurePath(source).name})" if counts[name] > 1 and source else name
+        for name, source in zip(names, sources or [None] * len(names), strict=True)
+    ]
     seen: dict[str, int] = {}
     unique = []
-    for name in names:
+    for name in labelled:
         seen[name] = seen.get(name, 0) + 1
         unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return unique
@@ -78,7 +91,11 @@ def build_leaderboard(
         )
     named = [
         replace(run, name=name)
-        for run, name in zip(runs, unique_names([run.name for run in runs]), strict=True)
+        for run, name in zip(
+            runs,
+            unique_names([run.name for run in runs], [run.metadata.get("predictions_file") for run in runs]),
+            strict=True,
+        )
     ]
     ranked = sorted(named, key=_overall, reverse=True)
     best = ranked[0]

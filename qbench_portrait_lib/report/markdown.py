@@ -154,12 +154,33 @@ def _id_list(ids: Sequence[str]) -> str:
     return shown + (f", and {more} more (all listed in results.json)" if more > 0 else "")
 
 
+def plain_value(value: Any) -> str:
+    """A metadata value as plain text: nested settings as ``key: value`` pairs, never a Python dict.
+
+    >>> plain_value({"model": "qwen", "rounds": 5, "stats": {"failure_rate": 0.0125, "calls": 40.0}})
+    'model: qwen; rounds: 5; stats: (failure rate: 0.0125; calls: 40)'
+    >>> plain_value(None), plain_value(["a", "b"])
+    ('-', 'a, b')
+    """
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, Mapping):
+        parts = []
+        for key, item in value.items():
+            text = plain_value(item)
+            parts.append(
+                f"{str(key).replace('_', ' ')}: {f'({text})' if isinstance(item, Mapping) else text}"
+            )
+        return "; ".join(parts) or "-"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(plain_value(item) for item in value) or "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
 def _metadata_section(metadata: Mapping[str, Any]) -> list[str]:
-    rows = []
-    for key, value in metadata.items():
-        if isinstance(value, Mapping):
-            value = ", ".join(f"{k}={v}" for k, v in value.items()) or "-"
-        rows.append([key, "-" if value is None or value == "" else str(value)])
+    rows = [[key, plain_value(value)] for key, value in metadata.items()]
     return ["## Run", "", *markdown_table(["field", "value"], rows), ""]
 
 

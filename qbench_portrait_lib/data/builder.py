@@ -23,6 +23,7 @@ from qbench_portrait_lib.contract.about import CITATION as _CITATION
 from qbench_portrait_lib.contract.about import HOMEPAGE as _HOMEPAGE
 from qbench_portrait_lib.contract.rows import check_row, describe
 from qbench_portrait_lib.data.features import FEATURES
+from qbench_portrait_lib.data.fingerprint import cache_hash
 from qbench_portrait_lib.data.release import (
     DEFAULT_MAX_IMAGE_BYTES,
     DEFAULT_MAX_IMAGE_PIXELS,
@@ -89,6 +90,13 @@ class QBenchPortrait(datasets.GeneratorBasedBuilder):
         QBenchPortraitConfig(name="sample", version=VERSION, description="The embedded, generated sample."),
     ]
     DEFAULT_CONFIG_NAME = "release"
+
+    def __init__(self, *args: Any, hash: str | None = None, **kwargs: Any) -> None:
+        # One cache per code and release content, whoever builds: the bare builder, load_benchmark
+        # and the export share it (datasets would otherwise key it by nothing or by the caller).
+        if hash is None:
+            hash = cache_hash(kwargs.get("config_name") or self.DEFAULT_CONFIG_NAME, kwargs.get("data_dir"))
+        super().__init__(*args, hash=hash, **kwargs)
 
     def _info(self) -> datasets.DatasetInfo:
         return datasets.DatasetInfo(

@@ -14,11 +14,8 @@ Labels come back as ClassLabel ints; ``ds.features["level"].int2str(...)`` gives
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import datasets
@@ -26,25 +23,10 @@ from datasets.exceptions import DatasetNotFoundError
 
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.data.builder import QBenchPortrait
+from qbench_portrait_lib.data.fingerprint import code_hash, release_fingerprint
+
+__all__ = ["code_hash", "is_export_dir", "is_release_dir", "load_benchmark", "release_fingerprint"]
 from qbench_portrait_lib.data.release import ANNOTATION_NAMES
-
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
-#: The rooms whose code decides what the builder yields: their sources key the sample's cache.
-_BUILDER_ROOMS = ("contract", "data", "sample")
-
-
-def code_hash() -> str:
-    """A digest of the sources the builder's rows depend on: the sample's cache key.
-
-    >>> len(code_hash())
-    16
-    """
-    digest = hashlib.sha256()
-    files = sorted(path for room in _BUILDER_ROOMS for path in (_PACKAGE_DIR / room).glob("*.py"))
-    for path in files:
-        digest.update(f"{path.parent.name}/{path.name}".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def is_export_dir(path: Path) -> bool:
@@ -57,75 +39,10 @@ def is_release_dir(path: Path) -> bool:
     return any((path / name).is_file() for name in ANNOTATION_NAMES)
 
 
-def _tree_entries(root: Path) -> Iterator[str]:
-    """``relative name:size:mtime_ns`` of every file under ``root`` (one scandir walk, sorted per folder).
-
-    Directory symlinks are not followed (no loops); file symlinks are, like the reader does.
-    An entry that cannot be stat-ed (a symlink loop, a dangling link) is keyed by its name
-    alone: if a record uses it, the reader reports it; if none does, it is harmless.
-    """
-    pending = [(root, "")]
-    while pending:
-        folder, prefix = pending.pop()
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-        for entry in entries:
-            name = f"{prefix}{entry.name}"
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((Path(entry.path), f"{name}/"))
-                elif entry.is_file():
-                    stat = entry.stat()
-                    yield f"{name}:{stat.st_size}:{stat.st_mtime_ns}"
-            except OSError as error:
-                yield f"{name}:unreadable:{error.errno}"
-
-
-def _zip_entries(path: Path) -> Iterator[str]:
-    """``name:crc:size`` of every member of the zip at ``path`` (its central directory only)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                yield f"{info.filename}:{info.CRC}:{info.file_size}"
-    except (zipfile.BadZipFile, OSError) as error:
-        yield f"unreadable:{error}"  # the reader reports it; the key just has to differ
-
-
-def release_fingerprint(path: Path) -> str:
-    """A digest of what a raw release holds: a release changed in any way is rebuilt, not read stale.
-
-    Covers the annotations file (its bytes: it is small), every file under ``images/``
-    (relative name, size, mtime_ns; an image rewritten in place changes its mtime) and every
-    member of ``images.zip`` (name, CRC-32, size, plus the zip's own size and mtime_ns).
-
-    >>> import tempfile
-    >>> root = Path(tempfile.mkdtemp())
-    >>> _ = (root / "annotations.jsonl").write_text("{}")
-    >>> first = release_fingerprint(root)
-    >>> _ = (root / "annotations.jsonl").write_text("[]")
-    >>> release_fingerprint(root) != first
-    True
-    """
-    digest = hashlib.sha256()
-    for name in ANNOTATION_NAMES:
-        if (path / name).is_file():
-            digest.update(f"{name}\0".encode())
-            digest.update(hashlib.sha256((path / name).read_bytes()).digest())
-    if (path / "images").is_dir():
-        digest.update(b"images/\0")
-        for entry in _tree_entries(path / "images"):
-            digest.update(f"{entry}\0".encode())
-    if (path / "images.zip").is_file():
-        stat = (path / "images.zip").stat()
-        digest.update(f"images.zip:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
-        for entry in _zip_entries(path / "images.zip"):
-            digest.update(f"{entry}\0".encode())
-    return digest.hexdigest()[:16]
-
-
-def _build(config_name: str, split: str, *, fingerprint: str = "", **config_kwargs: str) -> datasets.Dataset:
-    cache_key = code_hash() + (f"-{fingerprint}" if fingerprint else "")
-    builder = QBenchPortrait(config_name=config_name, hash=cache_key, **config_kwargs)
+def _build(config_name: str, split: str, **config_kwargs: str) -> datasets.Dataset:
+    # The builder keys its cache by the code and the release's content itself (see
+    # QBenchPortrait), so the bare builder and load_benchmark share one cache folder.
+    builder = QBenchPortrait(config_name=config_name, **config_kwargs)
     builder.download_and_prepare()
     return builder.as_dataset(split=split)
 
@@ -147,9 +64,7 @@ def load_benchmark(source: str | os.PathLike[str] | None = None, split: str = "t
         if is_export_dir(path):
             return datasets.load_dataset(str(path), split=split)
         if is_release_dir(path):
-            return _build(
-                "release", split, fingerprint=release_fingerprint(path), data_dir=str(path.resolve())
-            )
+            return _build("release", split, data_dir=str(path.resolve()))
         raise QBenchError(
             f"{path} is a folder but neither an export (README.md + data/*.parquet) nor a raw release "
             f"(one of {list(ANNOTATION_NAMES)} + images/ or images.zip)"

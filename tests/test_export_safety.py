@@ -120,7 +120,7 @@ def test_an_invalid_release_writes_nothing(tmp_path):
     recs[0]["level"] = "regional"
     bad = write_release(tmp_path / "bad", recs)
     result = export("--data-dir", str(bad), "--out", str(tmp_path / "out"))
-    assert result.exit_code == 1 and "unknown level 'regional'" in result.output
+    assert result.exit_code == 1 and "line 1): level must be one of ['global', 'local']" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad"]
 
 

@@ -23,7 +23,8 @@ single-choice and true/false, exact set match for multiple-choice (select all th
 with Jaccard/precision/recall/F1 beside it, and for open-ended questions an offline proxy
 (agreement on quality terms plus token F1) or, when a judge callable is given, the
 judge's 0/1/2 score halved. It reports the overall score with an image-clustered
-bootstrap interval, per-cell scores with Wilson intervals, and the closed-format accuracy
+bootstrap interval, per-cell scores with Wilson intervals (Student t intervals for cells
+of fractional open-ended scores), and the closed-format accuracy
 beside each cell's chance level, for every question type, quality dimension, image
 source, level, dimension x level and dimension x source, the true/false yes-bias, and
 the parse-failure rate.

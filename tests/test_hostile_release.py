@@ -162,7 +162,9 @@ def test_only_real_image_formats_are_accepted(tmp_path):
 def test_problem_reports_are_bounded(tmp_path):
     root = write_release(tmp_path / "r")
     huge = {**records()[0], "id": "x" * 5_000_000, "options": [f"option {i}" for i in range(10_000)]}
-    varied = [json.dumps({**records()[0], "id": f"q{i}", "level": f"level {i}"}).encode() for i in range(3000)]
+    varied = [
+        json.dumps({**records()[0], "id": f"q{i}", "level": f"level {i}"}).encode() for i in range(3000)
+    ]
     write_lines(root, [b"{}"] * 5_000 + varied + [json.dumps(huge).encode()])
     with pytest.raises(ReleaseValidationError) as info:
         read_release(root)

@@ -170,7 +170,9 @@ def test_report_md_lists_every_cell_with_count_interval_and_chance(written, smal
     assert percent(metrics[f"{sc}/score"]) in line
     assert f"| {int(metrics[f'{sc}/count'])} |" in line
     assert percent(metrics[f"{sc}/chance"]) in line
-    assert "| all items % | 95% CI (Wilson) | n | closed formats % |" in text
+    # the open-ended proxy scores are fractional: those cells get the t interval, and the table says so
+    assert "| all items % | 95% CI (Wilson/Student t) | n | closed formats % | 95% CI (Wilson) |" in text
+    assert "Student t (the t interval of the mean) for a cell holding fractional scores" in text
 
 
 def _cells(text: str, value: str) -> list[str]:

@@ -262,3 +262,30 @@ def test_class_label_ints_score_like_names():
 
     as_ints = [{**ref, **{c: LABEL_COLUMNS[c].index(ref[c]) for c in LABEL_COLUMNS}} for ref in REFERENCES]
     assert score_predictions(PREDICTIONS, as_ints)["overall"] == 0.5
+
+
+def test_a_cell_of_fractional_scores_gets_the_t_interval_and_a_binary_cell_wilson():
+    import numpy as np
+    from scipy import stats
+
+    from qbench_portrait_lib.scoring.aggregate import breakdown_cells
+    from qbench_portrait_lib.scoring.intervals import wilson_interval
+
+    fractional = np.array([0.2, 0.9, 0.55, 0.7, 0.4, 1.0])
+    binary = np.array([1.0, 0.0, 1.0, 1.0])
+    codes = np.array([0] * len(fractional) + [1] * len(binary))
+    scores = np.concatenate([fractional, binary])
+    cells = breakdown_cells(
+        "level",
+        [("global",), ("local",)],
+        codes,
+        scores,
+        np.full(len(scores), np.nan),
+        np.zeros(len(scores), bool),
+    )
+    expected = stats.t.interval(0.95, len(fractional) - 1, loc=fractional.mean(), scale=stats.sem(fractional))
+    assert cells[0].interval.method == "student t" and cells[1].interval.method == "wilson"
+    assert (cells[0].interval.low, cells[0].interval.high) == pytest.approx(
+        (expected[0], min(1.0, expected[1])), abs=2e-3
+    )
+    assert (cells[1].interval.low, cells[1].interval.high) == wilson_interval(3, 4)

@@ -5,7 +5,8 @@ and :func:`require_matplotlib` says how to install it when it is missing.
 
 One chart per breakdown, in two panels sharing the cells: the score over all items, and
 the accuracy on the closed-format items with the cell's chance level (computed on those
-same items) as a dashed line; one bar per model and cell, 95% Wilson error bars. Chance is
+same items) as a dashed line; one bar per model and cell, 95% error bars (Wilson; Student t for
+cells of fractional scores). Chance is
 never drawn against the all-items score, which mixes in open-ended answers. Plus a
 quality dimension x image source heatmap.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from qbench_portrait_lib.contract.errors import MissingExtraError
-from qbench_portrait_lib.report.markdown import method_name
+from qbench_portrait_lib.report.markdown import methods_name
 from qbench_portrait_lib.report.tables import GROUP_TITLES, cross_tab_grid
 from qbench_portrait_lib.scoring.cells import Cell, Scores
 
@@ -145,7 +146,7 @@ def plot_breakdown(series: Sequence[tuple[str, Scores]], breakdown: str, path: P
         bottom.legend(
             handles=[chance], fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False
         )
-    method = method_name(series[0][1].cells(breakdown)[0].interval) if series else "-"
+    method = methods_name([cell.interval for _, run in series for cell in run.cells(breakdown) if cell.count])
     fig.suptitle(f"{GROUP_TITLES[breakdown]}: mean with 95% {method} interval", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=120, bbox_inches="tight")

@@ -110,7 +110,16 @@ def aligned_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 #: How each interval method is named in a report.
-METHOD_NAMES: dict[str, str] = {"wilson": "Wilson", "image-clustered bootstrap": "image-clustered bootstrap"}
+METHOD_NAMES: dict[str, str] = {
+    "wilson": "Wilson",
+    "image-clustered bootstrap": "image-clustered bootstrap",
+    "student t": "Student t",
+}
+#: Said under a table whose cells mix interval methods.
+MIXED_METHODS_NOTE = (
+    "95% CI: Wilson for a cell whose item scores are all 0 or 1; Student t (the t interval of the "
+    "mean) for a cell holding fractional scores (open-ended proxy or judge averages)."
+)
 
 
 def method_name(value: Interval) -> str:
@@ -122,10 +131,19 @@ def method_name(value: Interval) -> str:
     return METHOD_NAMES.get(value.method, value.method)
 
 
+def methods_name(intervals: Sequence[Interval]) -> str:
+    """The display names of the methods of ``intervals``, in order of first use, joined by "/".
+
+    >>> methods_name([Interval(0, 1, "wilson"), Interval(0, 1, "student t"), Interval(0, 1, "wilson")])
+    'Wilson/Student t'
+    """
+    return "/".join(dict.fromkeys(method_name(value) for value in intervals)) or "-"
+
+
 def terminal_table(scores: Scores, title: str = "") -> str:
     """The headline table as plain aligned text for a terminal (see :func:`headline_rows`)."""
     table = aligned_text(HEADLINE_HEADER, headline_rows(scores))
-    cell_method = method_name(scores.cells(CHART_BREAKDOWNS[0])[0].interval)
+    cell_method = methods_name([cell.interval for cell in scores.cells(CHART_BREAKDOWNS[0]) if cell.count])
     footer = [
         "all: every item (open-ended answers by their proxy or judge score)",
         "closed: single choice, multiple choice and true/false only, the items chance is computed on",
@@ -230,7 +248,7 @@ def breakdown_table(cells: Sequence[Cell]) -> list[str]:
 
     The interval columns name the cells' interval method.
     """
-    method = method_name(cells[0].interval) if cells else "-"
+    method = methods_name([cell.interval for cell in cells if cell.count])
     closed_method = method_name(cells[0].closed_interval) if cells else "-"
     header = [
         "value",
@@ -242,7 +260,8 @@ def breakdown_table(cells: Sequence[Cell]) -> list[str]:
         "n closed",
         "chance %",
     ]
-    return markdown_table(header, [_cell_cells(cell) for cell in cells])
+    table = markdown_table(header, [_cell_cells(cell) for cell in cells])
+    return [*table, "", MIXED_METHODS_NOTE] if "/" in method else table
 
 
 def _breakdown_sections(scores: Scores) -> list[str]:

@@ -3,9 +3,10 @@
 Cells: all items, and every value of every breakdown (question_type, quality_dimension,
 image_source, level, and the quality_dimension x level and quality_dimension x image_source
 cross tabs) get a score (mean item score over all their items), a count, a 95 % interval
-— the image-clustered bootstrap for all items, Wilson for the breakdown cells (for cells
-holding open-ended or other fractional scores the Wilson interval of the mean, an
-approximation) — and a chance level (the mean chance score of the cell's closed items;
+— the image-clustered bootstrap for all items; for a breakdown cell Wilson's when its item
+scores are all 0 or 1 (a proportion), the Student t interval of the mean when it holds
+fractional scores (open-ended proxy similarities, judge averages: a bounded mean) — and a
+chance level (the mean chance score of the cell's closed items;
 NaN when it has none: open-ended questions have no chance level). Because chance covers
 the closed items only, each cell also gets their accuracy, count and Wilson interval (exact
 in its assumptions: closed items score 0 or 1); compare chance with the closed score,
@@ -23,6 +24,7 @@ from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 from qbench_portrait_lib.scoring.cells import (
     BREAKDOWNS,
     CLUSTERED_BOOTSTRAP,
+    STUDENT_T,
     WILSON,
     Cell,
     Interval,
@@ -32,7 +34,12 @@ from qbench_portrait_lib.scoring.cells import (
     TrueFalseBias,
     breakdown_values,
 )
-from qbench_portrait_lib.scoring.intervals import bootstrap_ratio_interval, cluster_totals, wilson_interval
+from qbench_portrait_lib.scoring.intervals import (
+    bootstrap_ratio_interval,
+    cluster_totals,
+    mean_t_interval,
+    wilson_interval,
+)
 from qbench_portrait_lib.scoring.item_scores import ItemScore
 from qbench_portrait_lib.scoring.reading import extraction_counts
 from qbench_portrait_lib.scoring.references import Reference
@@ -72,8 +79,10 @@ def breakdown_cells(
     ...     np.array([True, True, True, False]))
     >>> cells[0].score, cells[0].count, cells[0].chance, cells[2].count
     (0.4166666666666667, 3, 0.375, 0)
-    >>> cells[0].closed_score, cells[0].closed_count, cells[2].closed_score, cells[0].interval.method
-    (0.5, 2, nan, 'wilson')
+    >>> cells[0].closed_score, cells[0].closed_count, cells[2].closed_score
+    (0.5, 2, nan)
+    >>> cells[0].interval.method, cells[1].interval.method  # 0.25 is a fractional score
+    ('student t', 'wilson')
     """
     size = len(values)
     counts = np.bincount(codes, minlength=size)
@@ -81,16 +90,24 @@ def breakdown_cells(
     closed_counts = np.bincount(codes[closed], minlength=size)
     closed_sums = np.bincount(codes[closed], weights=scores[closed], minlength=size)
     chance_sums = np.bincount(codes[closed], weights=chances[closed], minlength=size)
+    square_sums = np.bincount(codes, weights=scores * scores, minlength=size)
+    fractional = np.bincount(codes, weights=((scores > 0) & (scores < 1)).astype(np.float64), minlength=size)
     cells = []
     for index, cell_values in enumerate(values):
         count, n_closed = int(counts[index]), int(closed_counts[index])
+        if fractional[index]:  # a bounded mean, not a proportion
+            interval = Interval(
+                *mean_t_interval(float(sums[index]), float(square_sums[index]), count), STUDENT_T
+            )
+        else:
+            interval = Interval(*wilson_interval(float(sums[index]), count), WILSON)
         cells.append(
             Cell(
                 breakdown=breakdown,
                 values=tuple(cell_values),
                 count=count,
                 score=float(sums[index] / count) if count else NAN,
-                interval=Interval(*wilson_interval(float(sums[index]), count), WILSON),
+                interval=interval,
                 closed_count=n_closed,
                 closed_score=float(closed_sums[index] / n_closed) if n_closed else NAN,
                 closed_interval=Interval(*wilson_interval(float(closed_sums[index]), n_closed), WILSON),

@@ -27,6 +27,8 @@ from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 #: Interval methods a cell names.
 WILSON = "wilson"
 CLUSTERED_BOOTSTRAP = "image-clustered bootstrap"
+#: The t interval of a mean: cells holding fractional scores (open-ended proxy, judge averages).
+STUDENT_T = "student t"
 
 #: Every breakdown the scorer computes, with the label columns whose values make its cells.
 BREAKDOWNS: dict[str, tuple[str, ...]] = {

@@ -195,3 +195,17 @@ def test_a_symlink_loop_no_record_uses_does_not_break_the_fingerprint(tmp_path):
     first = release_fingerprint(root)
     assert first == release_fingerprint(root)
     assert read_release(root).rows  # the reader accepts the release
+
+
+def test_score_against_a_bad_release_prints_the_same_bounded_report(tmp_path):
+    root = write_release(tmp_path / "r")
+    varied = [json.dumps({**records()[0], "id": f"q{i}", "level": f"level {i}"}).encode() for i in range(300)]
+    write_lines(root, varied)
+    predictions = tmp_path / "p.jsonl"
+    predictions.write_text('{"id": "q1", "response": "A"}\n')
+    scored = CliRunner().invoke(cli, ["score", str(predictions), "--dataset", str(root)])
+    exported = CliRunner().invoke(cli, ["export", "--data-dir", str(root), "--out", str(tmp_path / "o")])
+    assert scored.exit_code == exported.exit_code == 1
+    for output in (scored.output, exported.output):
+        assert "has 300 problems:" in output and "(250 more problems, not listed)" in output
+        assert output.count("\n- ") == 50

@@ -116,6 +116,7 @@ def test_a_bad_crc_behind_a_valid_image_is_found(tmp_path):
     assert any("Bad CRC-32" in problem for problem in problems_of(root)), problems_of(root)
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # zipfile warns while the test writes the duplicate
 @pytest.mark.parametrize("second", ["a.jpg", "./a.jpg", "sub/../a.jpg"])
 def test_duplicate_zip_members_are_refused(tmp_path, second):
     members = [*IMAGES.items(), (second, image_bytes((0, 0, 255)))]

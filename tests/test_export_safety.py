@@ -37,7 +37,7 @@ def test_a_non_empty_folder_that_is_not_an_export_is_refused_even_with_overwrite
     (out / "README.md").write_text("my own notes")
     before = tree(out)
     for extra in ([], ["--overwrite"]):
-        result = export("--data-dir", str(release), "--out", str(out), *extra)
+        result = export("--dataset", str(release), "--out", str(out), *extra)
         assert result.exit_code == 1
         assert "a folder holding other files (README.md) and not a previous export" in result.output
     assert tree(out) == before
@@ -46,11 +46,11 @@ def test_a_non_empty_folder_that_is_not_an_export_is_refused_even_with_overwrite
 
 def test_a_previous_export_is_replaced_whole_only_with_overwrite(tmp_path, release):
     out = tmp_path / "out"
-    assert export("--data-dir", str(release), "--out", str(out)).exit_code == 0
+    assert export("--dataset", str(release), "--out", str(out)).exit_code == 0
     assert (out / EXPORT_MARKER).is_file()
-    again = export("--data-dir", str(release), "--out", str(out))
+    again = export("--dataset", str(release), "--out", str(out))
     assert again.exit_code == 1 and "already holds an export; use --overwrite" in again.output
-    assert export("--data-dir", str(release), "--out", str(out), "--overwrite").exit_code == 0
+    assert export("--dataset", str(release), "--out", str(out), "--overwrite").exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "release"]
 
 
@@ -58,7 +58,7 @@ def test_a_previous_export_is_replaced_whole_only_with_overwrite(tmp_path, relea
 def test_out_equal_to_inside_or_holding_the_release_is_refused(tmp_path, release, where):
     out = {"same": release, "inside": release / "export", "holding": tmp_path}[where]
     before = tree(tmp_path)
-    result = export("--data-dir", str(release), "--out", str(out), "--overwrite")
+    result = export("--dataset", str(release), "--out", str(out), "--overwrite")
     assert result.exit_code == 1 and "Traceback" not in result.output
     expected = {
         "same": "is the release folder",
@@ -70,19 +70,22 @@ def test_out_equal_to_inside_or_holding_the_release_is_refused(tmp_path, release
 
 
 def test_a_release_folder_still_loads_its_annotations_after_a_refused_export(tmp_path, release):
-    assert export("--data-dir", str(release), "--out", str(release)).exit_code == 1
+    assert export("--dataset", str(release), "--out", str(release)).exit_code == 1
     assert load_benchmark(release)["id"] == [record["id"] for record in records()]
 
 
 def test_out_that_is_a_file_or_a_readme_that_is_a_folder_is_a_clear_error(tmp_path, release):
     file_out = tmp_path / "file"
     file_out.write_text("keep me")
-    result = export("--data-dir", str(release), "--out", str(file_out))
-    assert result.exit_code == 1 and "file: is a file; the output must be a folder" in result.output
+    result = export("--dataset", str(release), "--out", str(file_out))
+    assert result.exit_code == 2 and "is a file" in result.output  # click's folder check
+    assert file_out.read_text() == "keep me"
+    with pytest.raises(ExportTargetError, match=r"file: is a file; the output must be a folder"):
+        export_dataset(file_out, data_dir=release)  # the library says so too
     assert file_out.read_text() == "keep me"
     odd = tmp_path / "odd"
     (odd / "README.md").mkdir(parents=True)
-    result = export("--data-dir", str(release), "--out", str(odd), "--overwrite")
+    result = export("--dataset", str(release), "--out", str(odd), "--overwrite")
     assert result.exit_code == 1 and "not a previous export" in result.output
     assert (odd / "README.md").is_dir() and list((odd / "README.md").iterdir()) == []
 
@@ -94,7 +97,7 @@ def test_a_full_disk_leaves_nothing_half_written(tmp_path, release, monkeypatch)
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(pq.ParquetWriter, "write_batch", full_disk)
-    result = export("--data-dir", str(release), "--out", str(out))
+    result = export("--dataset", str(release), "--out", str(out))
     assert result.exit_code == 1
     assert "writing the export failed (the disk is full): No space left on device" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["release"]
@@ -119,7 +122,7 @@ def test_an_invalid_release_writes_nothing(tmp_path):
     recs = records()
     recs[0]["level"] = "regional"
     bad = write_release(tmp_path / "bad", recs)
-    result = export("--data-dir", str(bad), "--out", str(tmp_path / "out"))
+    result = export("--dataset", str(bad), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1 and "line 1): level must be one of ['global', 'local']" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad"]
 

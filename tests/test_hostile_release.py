@@ -80,7 +80,7 @@ def test_a_lone_surrogate_is_refused_and_named(tmp_path):
         "annotations.jsonl: line 2: field 'question' holds a lone surrogate "
         "(text that cannot be written as UTF-8)"
     ]
-    result = CliRunner().invoke(cli, ["export", "--data-dir", str(root), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(cli, ["export", "--dataset", str(root), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and "line 2: field 'question' holds a lone surrogate" in result.output
     assert not (tmp_path / "out").exists()
 
@@ -102,7 +102,7 @@ def test_a_bad_crc_is_a_problem_not_a_crash_in_the_export(tmp_path):
     problems = problems_of(root)
     assert problems and all("image 'a.jpg'" in problem for problem in problems), problems
     assert any("Bad CRC-32" in problem or "cannot be decoded" in problem for problem in problems), problems
-    result = CliRunner().invoke(cli, ["export", "--data-dir", str(root), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(cli, ["export", "--dataset", str(root), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and "record 0 (id 'q1', line 1): image 'a.jpg'" in result.output
     assert not (tmp_path / "out").exists()
 
@@ -176,7 +176,7 @@ def test_problem_reports_are_bounded(tmp_path):
     assert len(message.splitlines()) == 52  # the headline, 50 problems and the count of the rest
     assert message.splitlines()[-1] == f"({error.total - 50} more problems, not listed)"
     assert len(message) < 100_000
-    result = CliRunner().invoke(cli, ["export", "--data-dir", str(root), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(cli, ["export", "--dataset", str(root), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and len(result.output) < 100_000
     assert f"has {error.total} problems:" in result.output
 
@@ -205,7 +205,7 @@ def test_score_against_a_bad_release_prints_the_same_bounded_report(tmp_path):
     predictions = tmp_path / "p.jsonl"
     predictions.write_text('{"id": "q1", "response": "A"}\n')
     scored = CliRunner().invoke(cli, ["score", str(predictions), "--dataset", str(root)])
-    exported = CliRunner().invoke(cli, ["export", "--data-dir", str(root), "--out", str(tmp_path / "o")])
+    exported = CliRunner().invoke(cli, ["export", "--dataset", str(root), "--out", str(tmp_path / "o")])
     assert scored.exit_code == exported.exit_code == 1
     for output in (scored.output, exported.output):
         assert "has 300 problems:" in output and "(250 more problems, not listed)" in output

@@ -62,16 +62,22 @@ def test_write_release_checks_before_writing_and_leaves_nothing_on_failure(
     from qbench_portrait_lib.sample import synthetic_release
 
     runner = CliRunner()
-    over = runner.invoke(cli, ["write-release", str(tmp_path / "a"), "--questions", "30", "--images", "3"])
+    over = runner.invoke(
+        cli, ["write-release", "--out", str(tmp_path / "a"), "--questions", "30", "--images", "3"]
+    )
     assert over.exit_code == 1 and "3 images can carry at most 27 questions" in over.output
     assert list(tmp_path.iterdir()) == []  # refused before any image was written
     # 2 images carry 5 to 18 questions: the exact capacity is known only once they are generated.
     monkeypatch.setattr(synthetic_release, "MAX_QUESTIONS_PER_IMAGE", 100)
-    late = runner.invoke(cli, ["write-release", str(tmp_path / "b"), "--questions", "40", "--images", "2"])
+    late = runner.invoke(
+        cli, ["write-release", "--out", str(tmp_path / "b"), "--questions", "40", "--images", "2"]
+    )
     assert late.exit_code == 1 and "can carry at most" in late.output
     assert list(tmp_path.iterdir()) == []  # no images without annotations
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "mine.txt").write_text("keep")
-    busy = runner.invoke(cli, ["write-release", str(tmp_path / "c"), "--questions", "3", "--images", "1"])
+    busy = runner.invoke(
+        cli, ["write-release", "--out", str(tmp_path / "c"), "--questions", "3", "--images", "1"]
+    )
     assert busy.exit_code == 1 and "is not empty" in busy.output
     assert [p.name for p in (tmp_path / "c").iterdir()] == ["mine.txt"]

@@ -51,7 +51,9 @@ class ConstantJudge:
 
 
 def test_report_md_shows_judge_settings_as_plain_text(tmp_path):
-    references = scoring_job.load_references("small")
+    from test_report import small_references
+
+    references = small_references()
     run = scoring_job.score_responses("m", RESPONSES, references, judge=ConstantJudge(), bootstrap_samples=0)
     write_report(tmp_path / "r", run, charts=False)
     report = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
@@ -71,20 +73,9 @@ def test_messages_say_problems_and_name_cli_options_only(tmp_path):
     bad.mkdir()
     (bad / "images").mkdir()
     (bad / "annotations.jsonl").write_text('{"id": "q1"}\n{"id": "q2"}\n')
-    result = CliRunner().invoke(cli, ["export", "--data-dir", str(bad), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(cli, ["export", "--dataset", str(bad), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and "problems:" in result.output and "problem(s)" not in result.output
     out = tmp_path / "export"
-    assert CliRunner().invoke(cli, ["export", "--sample", "--out", str(out)]).exit_code == 0
-    again = CliRunner().invoke(cli, ["export", "--sample", "--out", str(out)])
+    assert CliRunner().invoke(cli, ["export", "--dataset", "sample", "--out", str(out)]).exit_code == 0
+    again = CliRunner().invoke(cli, ["export", "--dataset", "sample", "--out", str(out)])
     assert again.exit_code == 1 and "--overwrite" in again.output and "=True" not in again.output
-
-
-def test_write_release_takes_out_as_an_option(tmp_path):
-    runner = CliRunner()
-    made = runner.invoke(
-        cli, ["write-release", "--out", str(tmp_path / "r"), "--questions", "3", "--images", "1"]
-    )
-    assert made.exit_code == 0, made.output
-    assert (tmp_path / "r" / "annotations.jsonl").is_file()
-    both = runner.invoke(cli, ["write-release", str(tmp_path / "x"), "--out", str(tmp_path / "y")])
-    assert both.exit_code == 2 and "give the output folder once, as --out DIR" in both.output

@@ -13,7 +13,7 @@ from fake_openai_server import FakeOpenAIServer, tiny_dataset
 from test_cli_results import IDS, records, small_dataset, write_jsonl  # noqa: F401  (autouse fixture)
 
 from qbench_portrait_lib.cli import cli
-from qbench_portrait_lib.data import loading
+from qbench_portrait_lib.jobs import predict as predict_job
 from qbench_portrait_lib.run.client import ChatClient, ChatRequestError, EndpointDown, RetryPolicy
 from qbench_portrait_lib.run.endpoint_guard import InsecureKeyTransport
 from qbench_portrait_lib.run.judge import HttpJudge
@@ -74,7 +74,7 @@ def test_one_bad_request_among_good_ones_does_not_stop_the_run(tmp_path):
 
 @pytest.fixture
 def patched_loader(monkeypatch, dataset):
-    monkeypatch.setattr(loading, "load_benchmark", lambda source, split="test": dataset)
+    monkeypatch.setattr(predict_job, "load_benchmark", lambda source, split="test": dataset)
 
 
 def predict(*arguments: str, env: dict[str, str] | None = None):

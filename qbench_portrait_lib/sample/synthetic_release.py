@@ -187,7 +187,7 @@ def write_synthetic_release(
             f"n_images={n_images}"
         )
     if n_questions > MAX_QUESTIONS_PER_IMAGE * n_images:
-        raise ValueError(
+        raise QBenchError(
             f"{n_images} images can carry at most {MAX_QUESTIONS_PER_IMAGE * n_images} questions, got "
             f"n_questions={n_questions}; raise n_images (each carries at most {MAX_QUESTIONS_PER_IMAGE})"
         )

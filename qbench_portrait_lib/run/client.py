@@ -378,8 +378,8 @@ class ChatClient:
             except ChatRequestError as error:
                 self.stats.failures += 1
                 error.attempts = attempt
+                self.breaker.failure(str(error))  # a refused key counts too: no request can succeed
                 if not isinstance(error, FatalEndpointError):
-                    self.breaker.failure(str(error))
                     self._check_breaker(attempt)
                 raise
             except _Retryable as error:

@@ -47,7 +47,7 @@ from qbench_portrait_lib.run.client import (
     DEFAULT_API_KEY_ENV,
     ChatClient,
     ChatRequestError,
-    FatalEndpointError,
+    EndpointDown,
     RetryPolicy,
     api_key_from_env,
     chat_completions_url,
@@ -220,7 +220,7 @@ class HttpJudge:
                 counts["calls"] += 1
                 try:
                     result = await client.complete(request, key=f"judge {item.id} round {round_index}")
-                except FatalEndpointError:
+                except EndpointDown:  # the breaker tripped: stop judging, keep what is cached
                     raise
                 except ChatRequestError as error:
                     counts["http_failures"] += 1

@@ -56,8 +56,16 @@ Returns:
     `dimension.source`); `multiple_choice/{jaccard,precision,recall,f1}`;
     `true_false/{balanced_accuracy,true_rate,gold_true_rate}`;
     `open_ended/{proxy_score,judge_score,judge_failures,judge_failure_rate}`;
-    `extraction/{read_by_rules,read_by_reader,unparsed,conflicts}`; plus `details` when
-    asked. See the metric card for every key.
+    `extraction/{read_by_rules,read_by_reader,unparsed,conflicts}`;
+    `position_bias/{letter}/{pick_share,gold_share}`, `position_bias/{responses,chi_square,
+    chi_square_dof,chi_square_p}`, `multiple_choice/select_all_rate`;
+    plus `details` when asked. See the metric card for every key.
+    Circular runs: `evaluate.load(METRIC_PATH, "circular")`; every reference also carries
+    `option_order`, the options in the order its variant was asked with (one prediction per
+    variant; a question's variants may sit on different ranks). The usual keys cover the
+    dataset's order (rotation 0); with more than one variant per question,
+    `circular/overall/{accuracy,ci_low,ci_high,vanilla,drop,drop_ci_low,drop_ci_high,chance,
+    consistency,count}` and the same per `circular/{breakdown}/{value}/...` are added.
 Examples:
     >>> import evaluate
     >>> metric = evaluate.load(METRIC_PATH)
@@ -105,13 +113,26 @@ def _reference_features() -> dict:
     }
 
 
-def _as_names(reference, index):
-    """A checked copy of one reference, labels as names, ready for evaluate's features."""
+def _as_names(reference, index, circular=False):
+    """A checked copy of one reference, labels as names, ready for evaluate's features.
+
+    In the ``circular`` configuration the reference also carries ``option_order``: the
+    options in the order this variant was asked with (checked by the scorer to be a rotation).
+    """
     row = checked_row(reference, describe(index, reference, noun="reference"))
-    return {
+    stored = {
         name: list(value) if _REFERENCE_KINDS[name] == "strings" else value
         for name, value in zip(row._fields, row, strict=True)
     }
+    if circular:
+        order = reference.get("option_order") if hasattr(reference, "get") else None
+        if not isinstance(order, (list, tuple)) or not all(isinstance(text, str) for text in order):
+            raise ValueError(
+                f"reference {index} (id {row.id!r}): the circular configuration needs 'option_order', "
+                f"the options in the order asked (a list of strings), got {order!r:.80}"
+            )
+        stored["option_order"] = list(order)
+    return stored
 
 
 def _stored_reference(stored):
@@ -122,6 +143,13 @@ def _stored_reference(stored):
             for name, kind in _REFERENCE_KINDS.items()
         }
     )
+
+
+def _features(circular):
+    references = _reference_features()
+    if circular:
+        references["option_order"] = datasets.List(datasets.Value("string"))
+    return datasets.Features({"predictions": datasets.Value("string"), "references": references})
 
 
 def _as_response(prediction, index, reference):
@@ -142,11 +170,16 @@ class QbenchPortrait(evaluate.Metric):
             description=_DESCRIPTION,
             citation=_CITATION,
             inputs_description=_KWARGS_DESCRIPTION,
-            features=datasets.Features(
-                {"predictions": datasets.Value("string"), "references": _reference_features()}
-            ),
+            features=_features(self._circular),
             reference_urls=["https://arxiv.org/abs/2601.18346"],
         )
+
+    @property
+    def _circular(self):
+        """True in the ``circular`` configuration (``evaluate.load(path, "circular")``)."""
+        if self.config_name not in ("default", "circular"):
+            raise ValueError(f"unknown configuration {self.config_name!r}; expected 'default' or 'circular'")
+        return self.config_name == "circular"
 
     def add_batch(self, *, predictions=None, references=None, **kwargs):
         """Validate the batch, store labels as names and None responses as "".
@@ -159,7 +192,7 @@ class QbenchPortrait(evaluate.Metric):
                     f"expected one prediction per reference: got {len(predictions)} predictions "
                     f"for {len(references)} references"
                 )
-            references = [_as_names(r, i) for i, r in enumerate(references)]
+            references = [_as_names(r, i, self._circular) for i, r in enumerate(references)]
             predictions = [
                 _as_response(p, i, r) for i, (p, r) in enumerate(zip(predictions, references, strict=True))
             ]
@@ -168,7 +201,7 @@ class QbenchPortrait(evaluate.Metric):
     def add(self, *, prediction=None, reference=None, **kwargs):
         """Validate one item like ``add_batch``."""
         if reference is not None:
-            reference = _as_names(reference, 0)
+            reference = _as_names(reference, 0, self._circular)
             prediction = _as_response(prediction, 0, reference)
         return super().add(prediction=prediction, reference=reference, **kwargs)
 
@@ -182,7 +215,9 @@ class QbenchPortrait(evaluate.Metric):
         bootstrap_samples=1000,
         seed=0,
     ):
-        # add/add_batch validated every stored reference (on whichever rank added it)
+        # add/add_batch validated every stored reference (on whichever rank added it); rank 0
+        # gets every rank's references, so a question's variants may come from any of them
+        orders = [reference["option_order"] for reference in references] if self._circular else None
         return score_predictions(
             predictions,
             [_stored_reference(reference) for reference in references],
@@ -191,4 +226,5 @@ class QbenchPortrait(evaluate.Metric):
             return_details=return_details,
             bootstrap_samples=bootstrap_samples,
             seed=seed,
+            option_orders=orders,
         )

@@ -80,7 +80,7 @@ def test_demo_writes_the_whole_report(demo) -> None:
     out = demo.out
     for name in ("predictions.jsonl", "results.json", "details.jsonl", "report.md"):
         assert (out / name).is_file(), name
-    assert len(list((out / "charts").glob("*.png"))) == 5
+    assert len(list((out / "charts").glob("*.png"))) == 6  # a chart per breakdown, the heatmap, position bias
 
 
 def test_demo_answers_are_the_classical_baseline(demo, sample) -> None:

@@ -216,10 +216,22 @@ def test_closed_score_and_chance_cover_the_same_items():
 
 
 def test_every_cell_of_every_vocabulary_is_present_and_nothing_else(result):
-    cell_keys = {key for key in result if key.count("/") == 2}
+    cell_keys = {key for key in result if key.count("/") == 2 and not key.startswith("position_bias/")}
     expected = {f"{g}/{v}/{k}" for g, v in EXPECTED_CELLS for k in CELL_KEYS}
     assert cell_keys == expected
-    assert set(result) - cell_keys == set(EXPECTED_SCALARS) | {"overall_ci_low", "overall_ci_high", "details"}
+    widest = max(len(r["options"]) for r in REFERENCES if r["question_type"] == "single_choice")
+    letters = [chr(65 + p) for p in range(widest)]
+    position_keys = {f"position_bias/{x}/{k}" for x in letters for k in ("pick_share", "gold_share")}
+    assert {key for key in result if key.startswith("position_bias/")} == position_keys | {
+        f"position_bias/{k}" for k in ("responses", "chi_square", "chi_square_dof", "chi_square_p")
+    }
+    assert set(result) - cell_keys - position_keys == set(EXPECTED_SCALARS) | {
+        "overall_ci_low",
+        "overall_ci_high",
+        "details",
+        "multiple_choice/select_all_rate",
+        *(f"position_bias/{k}" for k in ("responses", "chi_square", "chi_square_dof", "chi_square_p")),
+    }
 
 
 def test_results_are_python_floats(result):

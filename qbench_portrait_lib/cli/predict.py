@@ -64,6 +64,11 @@ from qbench_portrait_lib.run.runner import RunConfig
 @click.option("--api-key-env", default=None, help=API_KEY_ENV_HELP)
 @timeout_option("--timeout", "Seconds to wait for one response.")
 @max_attempts_option("--max-attempts", "Tries per request.")
+@click.option(
+    "--circular",
+    is_flag=True,
+    help="Ask every choice question once per cyclic rotation of its options (true/false: both orders).",
+)
 def predict(
     dataset_source: str,
     base_url: str,
@@ -77,6 +82,7 @@ def predict(
     api_key_env: str | None,
     timeout: float,
     max_attempts: int,
+    circular: bool,
 ) -> None:
     """Ask a model behind an OpenAI-compatible endpoint every question; write JSONL.
 
@@ -92,6 +98,7 @@ def predict(
         image_max_side=image_max_side,
         timeout_s=timeout,
         retry=RetryPolicy(max_attempts=max_attempts),
+        circular=circular,
     )
     summary = predict_benchmark(dataset_source, out_path, config, api_key_env=api_key_env, limit=limit)
     click.echo(summary_text(summary, out_path))

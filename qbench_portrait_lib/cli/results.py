@@ -24,6 +24,7 @@ from qbench_portrait_lib.cli.options import (
 )
 from qbench_portrait_lib.jobs.demo import DEFAULT_REPORT_DIR, run_demo
 from qbench_portrait_lib.jobs.files import compare_files, score_file
+from qbench_portrait_lib.report.answer_distribution import circular_summary
 from qbench_portrait_lib.report.console import comparison_text, scored_run_text
 from qbench_portrait_lib.report.markdown import terminal_table
 from qbench_portrait_lib.run.judge import build_judge
@@ -47,11 +48,18 @@ _predictions_file = click.Path(dir_okay=False, path_type=Path)
     show_default=True,
     help="Which weight-free baseline answers the questions.",
 )
+@click.option(
+    "--circular",
+    is_flag=True,
+    help="Answer every rotation of each question's options and report circular accuracy.",
+)
 @charts_option
-def demo_command(out: Path, baseline: str, no_charts: bool) -> None:
+def demo_command(out: Path, baseline: str, circular: bool, no_charts: bool) -> None:
     """Answer the embedded sample with a baseline, score it and write a report (offline, no GPU)."""
-    result = run_demo(out, baseline=baseline, charts=not no_charts)
+    result = run_demo(out, baseline=baseline, charts=not no_charts, circular=circular)
     click.echo(terminal_table(result.run.scores, title=f"Q-Bench-Portrait sample, baseline-{baseline}"))
+    if circular:
+        click.echo(circular_summary(result.run.scores))
     click.echo(f"report written to {out / 'report.md'} ({len(result.files)} files)")
 
 

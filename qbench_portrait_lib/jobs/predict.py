@@ -1,8 +1,9 @@
 """Ask a model every question of the benchmark: the job behind ``qbench-portrait predict``.
 
 >>> from qbench_portrait_lib.run.runner import RunSummary
->>> summary = RunSummary(questions=3, already_answered=1, attempted=2, succeeded=1, failed=1,
-...                      distinct_images=1, image_encodings=1, http_attempts=6, retries=4, wall_s=2.5)
+>>> summary = RunSummary(questions=3, distinct_questions=3, already_answered=1, attempted=2,
+...                      succeeded=1, failed=1, distinct_images=1, image_encodings=1, http_attempts=6,
+...                      retries=4, wall_s=2.5)
 >>> print(summary_text(summary, "p.jsonl"))
 1 answered, 1 failed, 1 already answered (of 3); 1 images encoded; 2.5 s -> p.jsonl
 >>> try:
@@ -51,11 +52,18 @@ def predict_benchmark(
     )
 
 
+def _variants(summary: RunSummary) -> str:
+    """On a circular run, how many questions its requests ask ("" on a plain run)."""
+    if summary.questions == summary.distinct_questions:
+        return ""
+    return f" requests for {summary.distinct_questions} questions"
+
+
 def summary_text(summary: RunSummary, out_path: str | os.PathLike[str]) -> str:
     """What ``qbench-portrait predict`` prints after a run."""
     return (
         f"{summary.succeeded} answered, {summary.failed} failed, {summary.already_answered} already answered "
-        f"(of {summary.questions}); {summary.image_encodings} images encoded; "
+        f"(of {summary.questions}{_variants(summary)}); {summary.image_encodings} images encoded; "
         f"{summary.wall_s:.1f} s -> {os.fspath(out_path)}"
     )
 

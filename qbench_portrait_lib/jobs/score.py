@@ -30,6 +30,7 @@ from typing import Any
 
 from qbench_portrait_lib.contract.prompt import PROMPT_VERSION
 from qbench_portrait_lib.contract.rows import checked_rows
+from qbench_portrait_lib.jobs.circular_score import AlignedVariants, align_variants, is_circular
 from qbench_portrait_lib.report.scored_run import (
     AlignedPredictions,
     References,
@@ -155,16 +156,26 @@ def score_responses(
     missing_ids: Sequence[str] = (),
     errored: Mapping[str, str] | None = None,
     metadata: Mapping[str, Any] | None = None,
+    variants: AlignedVariants | None = None,
 ) -> ScoredRun:
-    """Score responses aligned with ``references.rows`` and gather the run's metadata."""
+    """Score responses aligned with ``references.rows`` and gather the run's metadata.
+
+    A circular run passes ``variants`` (its responses, one per variant, replace
+    ``responses``); the run keeps rotation 0's responses and item scores, the vanilla pass,
+    and its scores hold the circular cells.
+    """
+    rows = list(references.checked or references.rows)
     scored = score_all(
-        list(responses),
-        list(references.checked or references.rows),
+        list(responses) if variants is None else variants.responses,
+        rows if variants is None else [rows[index] for index in variants.row_index],
         judge=judge,
         reader=reader,
         bootstrap_samples=bootstrap_samples,
         seed=seed,
+        option_orders=None if variants is None else variants.orders,
     )
+    if variants is not None:
+        responses = [r for r, k in zip(variants.responses, variants.rotations, strict=True) if k == 0]
     run_metadata: dict[str, Any] = {
         "model": name,
         "dataset": references.source,
@@ -176,6 +187,8 @@ def score_responses(
         "reader": describe_reader(reader),
         "bootstrap_samples": bootstrap_samples,
         "seed": seed,
+        "circular": variants is not None,
+        "requests": len(responses) if variants is None else len(variants.responses),
         "package_version": package_version(),
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
@@ -213,7 +226,12 @@ def score_predictions_file(
     if not Path(source).is_file():
         raise FileNotFoundError(f"predictions file not found: {source}")
     records = read_predictions(source)
-    aligned = align_predictions(records, references, source=source)
+    variants = align_variants(records, references, source=source) if is_circular(records, source) else None
+    aligned = (
+        align_predictions(records, references, source=source)
+        if variants is None
+        else AlignedPredictions(responses=[], missing_ids=variants.missing_ids, errored=variants.errored)
+    )
     model = name or _single_value([record.model for record in records.values()], Path(source).stem)
     prompt_versions = _single_value([record.prompt_version for record in records.values()], None)
     if prompt_versions is not None and prompt_versions != PROMPT_VERSION:
@@ -233,6 +251,7 @@ def score_predictions_file(
         seed=seed,
         missing_ids=aligned.missing_ids,
         errored=aligned.errored,
+        variants=variants,
         metadata={
             "predictions_file": source,
             "prompt_version": prompt_versions or "not recorded",

@@ -20,7 +20,8 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from qbench_portrait_lib.report.leaderboard import Leaderboard, agreement_rows
+from qbench_portrait_lib.report.answer_distribution import circular_summary, is_circular_run
+from qbench_portrait_lib.report.leaderboard import Leaderboard, agreement_rows, all_circular, circular_columns
 from qbench_portrait_lib.report.markdown import aligned_text, cell_interval, interval, percent, terminal_table
 from qbench_portrait_lib.report.scored_run import ScoredRun
 
@@ -28,6 +29,7 @@ from qbench_portrait_lib.report.scored_run import ScoredRun
 PRINTED_IDS = 20
 
 _LEADERBOARD_HEADER = ["rank", "model", "overall %", "95% CI", "closed %", "vs best", "95% CI", "McNemar p"]
+_CIRCULAR_HEADER = ["circular %", "drop %"]
 
 
 def inputs_lines(run: ScoredRun, report_dir: Path | None) -> list[str]:
@@ -50,6 +52,8 @@ def inputs_lines(run: ScoredRun, report_dir: Path | None) -> list[str]:
 def scored_run_text(run: ScoredRun, report_dir: Path | None = None) -> str:
     """What ``qbench-portrait score`` prints: the metrics table, what was missing, the report path."""
     lines = [terminal_table(run.scores, title=f"{run.name} on {run.references.source}")]
+    if is_circular_run(run.scores):
+        lines.append(circular_summary(run.scores))
     lines += inputs_lines(run, report_dir)
     if report_dir is not None:
         lines.append(f"report written to {report_dir / 'report.md'}")
@@ -70,6 +74,7 @@ def _paired_cells(item: dict | None) -> Sequence[str]:
 def leaderboard_text(leaderboard: Leaderboard) -> str:
     """The ranking as aligned text: overall, closed accuracy, the paired test against the best."""
     comparisons = {item["model"]: item for item in leaderboard.comparisons}
+    circular = all_circular(leaderboard)
     rows = []
     for rank, run in enumerate(leaderboard.runs, start=1):
         overall = run.scores.overall
@@ -80,10 +85,14 @@ def leaderboard_text(leaderboard: Leaderboard) -> str:
                 percent(overall.score),
                 cell_interval(overall.interval),
                 percent(overall.closed_score),
+                *circular_columns(run.scores, circular),
                 *_paired_cells(comparisons.get(run.name)),
             ]
         )
-    return aligned_text(_LEADERBOARD_HEADER, rows)
+    header = list(_LEADERBOARD_HEADER)
+    if circular:
+        header[5:5] = _CIRCULAR_HEADER
+    return aligned_text(header, rows)
 
 
 def comparison_text(leaderboard: Leaderboard, report_dir: Path | None = None) -> str:

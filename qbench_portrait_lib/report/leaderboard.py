@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
+from qbench_portrait_lib.report.answer_distribution import is_circular_run
 from qbench_portrait_lib.report.markdown import cell_interval, interval, markdown_table, percent
 from qbench_portrait_lib.report.scored_run import ScoredRun, ScoringInputError, package_version
 from qbench_portrait_lib.report.tables import CHART_BREAKDOWNS, GROUP_TITLES
@@ -162,21 +163,51 @@ def leaderboard_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str
     return header, rows
 
 
+def all_circular(leaderboard: Leaderboard) -> bool:
+    """Whether every run of the leaderboard is circular (then its tables show circular columns)."""
+    return all(is_circular_run(run.scores) for run in leaderboard.runs)
+
+
+def circular_columns(scores: Scores, circular: bool) -> list[str]:
+    """Circular accuracy and the vanilla-to-circular drop (nothing unless every run is circular)."""
+    if not circular:
+        return []
+    return [percent(scores.circular[0].circular), percent(scores.circular[0].drop)]
+
+
+def _chance(value: float) -> str:
+    """A circular chance level in percent: small, so with three significant digits."""
+    return "-" if math.isnan(value) else f"{100 * value:.3g}"
+
+
 def closed_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the closed-format table: accuracy on the closed items in percent,
-    then the chance level of those same items and their count.
+    then the chance level of those same items and their count. When every run is circular,
+    circular accuracy and the drop follow the closed accuracy (chance row: circular chance).
     """
+    circular = all_circular(leaderboard)
     best = leaderboard.best.scores
     columns = _columns(best, closed=True)
-    header = ["rank", "model", "closed", *(cell.value for cell in columns)]
+    extra = ["circular", "drop"] if circular else []
+    header = ["rank", "model", "closed", *extra, *(cell.value for cell in columns)]
     rows = []
     for rank, run in enumerate(leaderboard.runs, start=1):
         by_label = {cell.label: cell for cell in _columns(run.scores, closed=False)}
         cells = [percent(by_label[cell.label].closed_score) for cell in columns]
-        rows.append([str(rank), run.name, percent(run.scores.overall.closed_score), *cells])
-    rows.append(["", "chance", percent(best.overall.chance), *(percent(cell.chance) for cell in columns)])
+        closed = percent(run.scores.overall.closed_score)
+        rows.append([str(rank), run.name, closed, *circular_columns(run.scores, circular), *cells])
+    circular_chance = [_chance(best.circular[0].chance), "-"] if circular else []
+    chance = (percent(cell.chance) for cell in columns)
+    rows.append(["", "chance", percent(best.overall.chance), *circular_chance, *chance])
+    n_circular = [str(best.circular[0].count), "-"] if circular else []
     rows.append(
-        ["", "n closed", str(best.overall.closed_count), *(str(cell.closed_count) for cell in columns)]
+        [
+            "",
+            "n closed",
+            str(best.overall.closed_count),
+            *n_circular,
+            *(str(cell.closed_count) for cell in columns),
+        ]
     )
     return header, rows
 

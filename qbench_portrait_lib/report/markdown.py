@@ -307,12 +307,18 @@ def run_markdown(
     missing_ids: Sequence[str] = (),
     errored: Mapping[str, str] | None = None,
     charts: Sequence[str] = (),
+    sections: Sequence[str] = (),
 ) -> str:
-    """The whole ``report.md`` of one scored run; ``charts`` are paths relative to it."""
+    """The whole ``report.md`` of one scored run; ``charts`` are paths relative to it.
+
+    ``sections`` are further Markdown lines placed after the breakdown tables (the circular
+    and position-bias sections of :mod:`qbench_portrait_lib.report.answer_distribution`).
+    """
     grid_title = f"{GROUP_TITLES[HEATMAP_BREAKDOWN]}: grid (mean item score %, n)"
     lines = [f"# {title}", ""]
     lines += _summary_section(scores)
     lines += _breakdown_sections(scores)
+    lines += list(sections)
     lines += cross_tab_section(scores.cells(HEATMAP_BREAKDOWN), grid_title)
     lines += _inputs_section(missing_ids, errored or {})
     if charts:

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qbench_portrait_lib.report.answer_distribution import circular_section, position_bias_section
 from qbench_portrait_lib.report.markdown import run_markdown
 from qbench_portrait_lib.report.tables import CHART_BREAKDOWNS, HEATMAP_BREAKDOWN
 from qbench_portrait_lib.scoring.cells import Cell, Scores
@@ -75,6 +76,7 @@ def _draw_run_charts(
 ) -> list[str]:
     """Draw the breakdown charts (and the heatmap of ``heatmap``'s cells when given); relative paths."""
     from qbench_portrait_lib.report.charts import plot_breakdown, plot_cross_tab, require_matplotlib
+    from qbench_portrait_lib.report.position_chart import POSITION_CHART, plot_position_bias
 
     require_matplotlib()
     charts_dir = out_dir / CHARTS_DIR
@@ -86,6 +88,8 @@ def _draw_run_charts(
     if heatmap is not None:
         plot_cross_tab(heatmap, charts_dir / HEATMAP_CHART)
         written.append(f"{CHARTS_DIR}/{HEATMAP_CHART}")
+    plot_position_bias(series, charts_dir / POSITION_CHART)
+    written.append(f"{CHARTS_DIR}/{POSITION_CHART}")
     return written
 
 
@@ -111,6 +115,7 @@ def write_report(out_dir: str | Path, run: ScoredRun, *, charts: bool = True) ->
         missing_ids=run.missing_ids,
         errored=run.errored,
         charts=chart_paths,
+        sections=[*circular_section(run.scores), *position_bias_section(run.scores)],
     )
     (out / "report.md").write_text(markdown + "\n", encoding="utf-8")
     files.append(out / "report.md")

@@ -55,6 +55,17 @@ class PredictionRecord:
     usage: dict[str, Any] | None = None
     error: str | None = None
     prompt_version: str | None = None
+    rotation: int | None = None  # circular runs: the variant's rotation (0 = the dataset's order)
+    option_order: tuple[str, ...] | None = None  # circular runs: the options in the order asked
+
+    @property
+    def key(self) -> str:
+        """The line's key in a predictions file: the id, plus ``@rotation`` for a circular variant.
+
+        >>> PredictionRecord(id="q1").key, PredictionRecord(id="q1", rotation=2, option_order=("b", "a")).key
+        ('q1', 'q1@2')
+        """
+        return self.id if self.rotation is None else f"{self.id}@{self.rotation}"
 
     @property
     def ok(self) -> bool:
@@ -66,8 +77,14 @@ class PredictionRecord:
         return self.error is None
 
     def to_json(self) -> str:
-        """The record as one JSON line (without the newline), fields in declaration order."""
-        return json.dumps({name: getattr(self, name) for name in _FIELD_NAMES}, ensure_ascii=False)
+        """The record as one JSON line (without the newline), fields in declaration order.
+
+        The circular fields are written only on a circular variant's line.
+        """
+        data = {name: getattr(self, name) for name in _FIELD_NAMES}
+        if self.rotation is None:
+            del data["rotation"], data["option_order"]
+        return json.dumps(data, ensure_ascii=False)
 
 
 _FIELD_NAMES = tuple(field.name for field in fields(PredictionRecord))
@@ -103,6 +120,28 @@ def _check_record_fields(data: Mapping[str, Any], source: str, line: int) -> Non
         raise fail(f"'{bad}' holds a lone surrogate (text that cannot be written as UTF-8)")
 
 
+def circular_problem(data: Mapping[str, Any]) -> str | None:
+    """What is wrong with a line's circular fields, or None: ``rotation`` (an int >= 0) and
+    ``option_order`` (a list of strings) come together or not at all.
+
+    >>> circular_problem({"id": "q1", "rotation": 1})
+    "expected 'option_order' to be a list of strings beside 'rotation' for id 'q1', got None"
+    >>> circular_problem({"id": "q1"}) is None
+    True
+    """
+    rotation, order = data.get("rotation"), data.get("option_order")
+    if rotation is None and order is None:
+        return None
+    if isinstance(rotation, bool) or not isinstance(rotation, int) or rotation < 0:
+        return f"expected 'rotation' to be an int >= 0 for id {data['id']!r}, got {rotation!r}"
+    if not isinstance(order, list) or not all(isinstance(text, str) for text in order):
+        return (
+            f"expected 'option_order' to be a list of strings beside 'rotation' for id {data['id']!r}, "
+            f"got {order!r:.80}"
+        )
+    return None
+
+
 def parse_prediction_line(line: str, *, source: str | os.PathLike[str], line_number: int) -> PredictionRecord:
     """Parse and validate one line; errors name ``source`` and ``line_number``.
 
@@ -126,6 +165,9 @@ key (nor an 'error'); found the keys ['id', 'respone']
             f"expected a JSON object, got {type(data).__name__}", file=source, line=line_number
         )
     _check_record_fields(data, source, line_number)
+    problem = circular_problem(data)
+    if problem is not None:
+        raise PredictionsFileError(problem, file=source, line=line_number)
     latency = data.get("latency_s")
     return PredictionRecord(
         id=data["id"],
@@ -135,6 +177,8 @@ key (nor an 'error'); found the keys ['id', 'respone']
         usage=data.get("usage"),
         error=data.get("error"),
         prompt_version=data.get("prompt_version"),
+        rotation=data.get("rotation"),
+        option_order=None if data.get("option_order") is None else tuple(data["option_order"]),
     )
 
 
@@ -160,7 +204,9 @@ def _lines_with_response(path: str | os.PathLike[str]) -> int:
 
 
 def read_predictions(path: str | os.PathLike[str]) -> dict[str, PredictionRecord]:
-    """Read a predictions file into ``{id: record}``, in first-seen order.
+    """Read a predictions file into ``{key: record}``, in first-seen order.
+
+    The key is :attr:`PredictionRecord.key`: the id, or ``id@rotation`` on a circular run's lines.
 
     A later line for an id replaces an earlier *failed* line (a resumed run retried it);
     two successful lines for one id, or a failure after a success, are an error naming
@@ -185,17 +231,17 @@ def read_predictions(path: str | os.PathLike[str]) -> dict[str, PredictionRecord
                         line=line_number,
                     ) from None
                 raise
-            previous = records.get(record.id)
+            previous = records.get(record.key)
             if previous is not None and previous.ok:
                 outcome = "a second answer" if record.ok else "a failure"
                 raise PredictionsFileError(
-                    f"duplicate id {record.id!r}: answered at line {line_of[record.id]}, then {outcome} at "
+                    f"duplicate id {record.key!r}: answered at line {line_of[record.key]}, then {outcome} at "
                     f"line {line_number}",
                     file=source,
                     line=line_number,
                 )
-            records[record.id] = record
-            line_of[record.id] = line_number
+            records[record.key] = record
+            line_of[record.key] = line_number
     return records
 
 

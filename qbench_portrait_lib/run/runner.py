@@ -48,6 +48,7 @@ from qbench_portrait_lib.run.predictions import (
     drop_torn_last_line,
     read_predictions,
 )
+from qbench_portrait_lib.run.variants import question_variants
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class RunConfig:
     image_max_side: int | None = None
     timeout_s: float = 120.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    circular: bool = False  # ask every rotation of each question's options (contract/rotation.py)
 
     def __post_init__(self) -> None:
         chat_completions_url(self.base_url)
@@ -105,7 +107,8 @@ class RunConfig:
 class RunSummary:
     """What a run did; ``image_encodings`` counts images encoded (once per distinct image)."""
 
-    questions: int
+    questions: int  # requests a full run makes: one per question, or per variant when circular
+    distinct_questions: int
     already_answered: int
     attempted: int
     succeeded: int
@@ -159,6 +162,13 @@ def encode_chat_request(prompt: str, image_url: bytes, config: RunConfig) -> tup
     return head, image_url, tail
 
 
+def _variant_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """A circular variant's ``rotation`` and ``option_order`` for its record (nothing on a plain run)."""
+    if row["rotation"] is None:
+        return {}
+    return {"rotation": row["rotation"], "option_order": tuple(row["option_order"])}
+
+
 def _load_previous(out_path: Path, config: RunConfig, dataset_ids: set[str]) -> dict[str, PredictionRecord]:
     if not out_path.exists():
         return {}
@@ -175,7 +185,14 @@ def _load_previous(out_path: Path, config: RunConfig, dataset_ids: set[str]) -> 
                 f"{out_path} was written with prompt version {record.prompt_version!r} (id {record.id!r}); "
                 f"the current prompt is version {PROMPT_VERSION!r}: start a new file"
             )
-    unknown = sorted(set(previous) - dataset_ids)
+    for record in previous.values():
+        if (record.rotation is not None) != config.circular:
+            kind = "a circular run (lines with a rotation)" if record.rotation is not None else "a plain run"
+            raise RunnerError(
+                f"{out_path} holds {kind} (id {record.id!r}); this run is "
+                f"{'circular' if config.circular else 'plain'}: write it to its own file"
+            )
+    unknown = sorted({record.id for record in previous.values()} - dataset_ids)
     if unknown:
         raise RunnerError(
             f"{out_path} holds {len(unknown)} id(s) that are not in the dataset (first: {unknown[:3]}): "
@@ -204,15 +221,16 @@ async def _run(
 
     async def answer(row_index: int, row: dict[str, Any]) -> PredictionRecord:
         common = {"id": row["id"], "model": config.model, "prompt_version": PROMPT_VERSION}
+        common.update(_variant_fields(row))
         try:
             image_url = await cache.data_url(row["image_id"], row_index)
         except Exception as error:  # an unreadable image fails its questions, not the run
             return PredictionRecord(
                 **common, error=f"image {row['image_id']!r} could not be encoded: {error}"
             )
-        payload = encode_chat_request(render_prompt(row), image_url, config)
+        payload = encode_chat_request(render_prompt(row, row["option_order"]), image_url, config)
         try:
-            result = await client.complete(payload, key=row["id"])
+            result = await client.complete(payload, key=row["key"])
         except FatalEndpointError:
             raise
         except ChatRequestError as error:
@@ -281,24 +299,29 @@ def run_predictions(
         if limit < 1:
             raise RunnerError(f"limit must be at least 1, got {limit}")
         dataset = dataset.select(range(min(limit, len(dataset))))
-    rows = dataset.select_columns(_QUESTION_COLUMNS).to_list()
+    questions = dataset.select_columns(_QUESTION_COLUMNS).to_list()
+    rows = question_variants(questions, circular=config.circular)
     out_path = Path(out_path)
-    previous = _load_previous(out_path, config, {row["id"] for row in rows})
-    answered = {record_id for record_id, record in previous.items() if record.ok}
+    previous = _load_previous(out_path, config, {row["id"] for row in questions})
+    answered = {key for key, record in previous.items() if record.ok}
     # Group by image (in order of first appearance) so each image is encoded once.
     first_seen: dict[str, int] = {}
     for row in rows:
         first_seen.setdefault(row["image_id"], len(first_seen))
-    todo = sorted(
-        ((index, row) for index, row in enumerate(rows) if row["id"] not in answered),
-        key=lambda item: (first_seen[item[1]["image_id"]], item[0]),
-    )
+    todo = [
+        (row["row"], row)  # the dataset row the image is read from, and the request
+        for _, row in sorted(
+            ((index, row) for index, row in enumerate(rows) if row["key"] not in answered),
+            key=lambda item: (first_seen[item[1]["image_id"]], item[0]),
+        )
+    ]
     uses = Counter(row["image_id"] for _, row in todo)
     root = Path(image_root) if image_root is not None else None
     cache = ImageCache(image_loader(dataset, root), config.image_max_side, uses)
     logger.info(
-        "%d questions: %d already answered, %d to ask (%d images)",
+        "%d requests (%d questions): %d already answered, %d to ask (%d images)",
         len(rows),
+        len(questions),
         len(answered),
         len(todo),
         len(uses),
@@ -326,6 +349,7 @@ def run_predictions(
             cache.close()
     summary = RunSummary(
         questions=len(rows),
+        distinct_questions=len(questions),
         already_answered=len(answered),
         attempted=len(todo),
         succeeded=outcomes["succeeded"],

@@ -41,6 +41,7 @@ from qbench_portrait_lib.scoring.intervals import (
     wilson_interval,
 )
 from qbench_portrait_lib.scoring.item_scores import ItemScore
+from qbench_portrait_lib.scoring.position_bias import position_answers, position_bias
 from qbench_portrait_lib.scoring.reading import extraction_counts
 from qbench_portrait_lib.scoring.references import Reference
 
@@ -218,6 +219,7 @@ def aggregate(
         true_false=_true_false(items),
         open_ended=_open_ended(items, judged),
         extraction=_extraction(items),
+        position_bias=position_bias(position_answers(references, items)),
     )
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from qbench_portrait_lib.scoring.aggregate import aggregate
 from qbench_portrait_lib.scoring.cells import Scores
+from qbench_portrait_lib.scoring.circular_api import score_circular
 from qbench_portrait_lib.scoring.extract import extract_reading
 from qbench_portrait_lib.scoring.flatten import flatten
 from qbench_portrait_lib.scoring.intervals import MIN_BOOTSTRAP_SAMPLES
@@ -197,6 +198,7 @@ def score_all(
     reader: ResponseReader | None = None,
     bootstrap_samples: int = 1000,
     seed: int = 0,
+    option_orders: Sequence[Sequence[str] | None] | None = None,
 ) -> Scored:
     """Score raw model responses against the references: item scores and their cells.
 
@@ -208,6 +210,18 @@ def score_all(
     >>> cell.count, cell.closed_score, cell.chance, [item.score for item in scored.items]
     (1, 1.0, 0.5, [1.0])
     """
+    if option_orders is not None:  # a circular run: the vanilla items, circular cells in the scores
+        return score_circular(
+            predictions,
+            references,
+            option_orders,
+            score_all=score_all,
+            score_items=score_items,
+            judge=judge,
+            reader=reader,
+            bootstrap_samples=bootstrap_samples,
+            seed=seed,
+        )[0]
     check_options(bootstrap_samples, seed)
     records = normalize_references(references)
     responses = check_predictions(predictions, records)
@@ -260,6 +274,7 @@ def score_predictions(
     return_details: bool = False,
     bootstrap_samples: int = 1000,
     seed: int = 0,
+    option_orders: Sequence[Sequence[str] | None] | None = None,
 ) -> dict[str, Any]:
     """Score raw model responses against the references; a flat dict of Python floats.
 
@@ -271,11 +286,31 @@ def score_predictions(
     count the closed items. With ``return_details`` the dict also holds ``details``: one
     record per input, in input order, whose ``source`` says who read it ("rules",
     "reader", None when unparsed) and ``conflict`` whether the response contradicts itself.
+
+    ``option_orders`` (one per input) makes it a circular run: see
+    :func:`~qbench_portrait_lib.scoring.circular_api.score_circular`; ``details`` then hold
+    every variant, with its ``rotation`` and ``order``.
     """
+    if option_orders is not None:
+        scored, variants = score_circular(
+            predictions,
+            references,
+            option_orders,
+            score_all=score_all,
+            score_items=score_items,
+            judge=judge,
+            reader=reader,
+            bootstrap_samples=bootstrap_samples,
+            seed=seed,
+        )
+        result: dict[str, Any] = scored.flat()
+        if return_details:
+            result["details"] = variants.details()
+        return result
     scored = score_all(
         predictions, references, judge=judge, reader=reader, bootstrap_samples=bootstrap_samples, seed=seed
     )
-    result: dict[str, Any] = scored.flat()
+    result = scored.flat()
     if return_details:
         result["details"] = [item.as_detail() for item in scored.items]
     return result

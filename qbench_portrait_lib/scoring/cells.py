@@ -23,6 +23,8 @@ import math
 from dataclasses import dataclass, field
 
 from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
+from qbench_portrait_lib.scoring.circular import CircularCell
+from qbench_portrait_lib.scoring.position_bias import PositionBias
 
 #: Interval methods a cell names.
 WILSON = "wilson"
@@ -171,6 +173,8 @@ class Scores:
     #: How the closed items were read: ``extraction/read_by_rules``, ``extraction/read_by_reader``,
     #: ``extraction/unparsed``, ``extraction/conflicts`` (see :mod:`.reading`).
     extraction: dict[str, float] = field(default_factory=dict)
+    position_bias: PositionBias | None = None  # picks per option position (every run)
+    circular: tuple[CircularCell, ...] = ()  # circular runs only: overall, then per breakdown value
 
     def cells(self, breakdown: str) -> tuple[Cell, ...]:
         """The cells of one breakdown, in vocabulary order."""

@@ -77,7 +77,7 @@ def flatten(scores: Scores) -> dict[str, float]:
     >>> from qbench_portrait_lib.scoring.aggregate import aggregate
     >>> flat = flatten(aggregate([], [], judged=False, bootstrap_samples=0))
     >>> flat["count"], flat["quality_dimension_x_image_source/aigc.artistic/count"], len(flat)
-    (0.0, 0.0, 338)
+    (0.0, 0.0, 343)
     """
     overall = scores.overall
     result: dict[str, float] = {
@@ -96,4 +96,8 @@ def flatten(scores: Scores) -> dict[str, float]:
             result.update({f"{prefix}/{field}": value for field, value in cell_fields(cell).items()})
     result.update(_summaries(scores))
     result.update(scores.extraction)
+    if scores.position_bias is not None:
+        result.update(scores.position_bias.flat())
+    for cell in scores.circular:
+        result.update(cell.flat())
     return result

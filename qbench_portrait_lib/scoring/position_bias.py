@@ -1,0 +1,137 @@
+"""Position bias and answer distributions: where a model's picks land, against where gold sits.
+
+For the single-choice answers (each read in the option order it was asked with), the share
+of parsed responses picking each position (A, B, ...) beside the share of questions whose
+gold option sits there. Where gold is uniform over positions — within each group of
+questions with the same number of options, every position holds gold equally often, as
+on every circular run — a chi-square test of uniform picking (one test over the groups:
+statistics and degrees of freedom add up); elsewhere the test is undefined (NaN), since
+uneven gold makes uneven picks expected of a good model. Beside them, the share of parsed
+multi-select answers that pick every option (the true/false "True" rate against gold is
+in :class:`~qbench_portrait_lib.scoring.aggregate` 's true/false summary; reports show it here).
+
+>>> answers = [PositionAnswer("single_choice", ("a", "b"), ("a",), ("a",)),
+...            PositionAnswer("single_choice", ("b", "a"), ("b",), ("a",)),
+...            PositionAnswer("multiple_choice", ("x", "y"), ("y", "x"), ("x",))]
+>>> bias = position_bias(answers)
+>>> bias.positions, bias.pick_share, bias.gold_share, bias.select_all_rate
+(('A', 'B'), (1.0, 0.0), (0.5, 0.5), 1.0)
+>>> bias.chi_square.statistic, bias.chi_square.dof, round(bias.chi_square.p_value, 4)
+(2.0, 1, 0.1573)
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from qbench_portrait_lib.contract.columns import option_letter
+from qbench_portrait_lib.scoring.chi_square import ChiSquareTest, chi_square_sf, chi_square_statistic
+
+NAN = math.nan
+_UNDEFINED = ChiSquareTest(NAN, 0, NAN)
+
+
+class PositionAnswer(NamedTuple):
+    """One asked question (or circular variant): its format, the order shown, what was read, gold."""
+
+    question_type: str
+    order: tuple[str, ...]
+    parsed: tuple[str, ...] | None
+    answer: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PositionBias:
+    """Picks per position against gold per position, the uniformity test, select-all."""
+
+    positions: tuple[str, ...]
+    pick_counts: tuple[int, ...]
+    gold_counts: tuple[int, ...]
+    pick_share: tuple[float, ...]  # of the parsed single-choice responses
+    gold_share: tuple[float, ...]  # of the single-choice questions asked
+    responses: int  # parsed single-choice responses
+    chi_square: ChiSquareTest  # uniform picking; NaN where gold is not uniform
+    select_all_rate: float  # parsed multi-select answers that pick every option
+
+    def flat(self) -> dict[str, float]:
+        """The metric's flat keys: ``position_bias/...`` and ``multiple_choice/select_all_rate``."""
+        flat: dict[str, float] = {}
+        for letter, pick, gold in zip(self.positions, self.pick_share, self.gold_share, strict=True):
+            flat[f"position_bias/{letter}/pick_share"] = pick
+            flat[f"position_bias/{letter}/gold_share"] = gold
+        flat["position_bias/responses"] = float(self.responses)
+        flat["position_bias/chi_square"] = self.chi_square.statistic
+        flat["position_bias/chi_square_dof"] = float(self.chi_square.dof) if self.chi_square.dof else NAN
+        flat["position_bias/chi_square_p"] = self.chi_square.p_value
+        flat["multiple_choice/select_all_rate"] = self.select_all_rate
+        return flat
+
+
+def _position(order: Sequence[str], texts: Iterable[str]) -> int | None:
+    """The position of the single text in ``texts`` within ``order`` (None unless exactly one)."""
+    texts = tuple(texts)
+    if len(texts) != 1 or texts[0] not in order:
+        return None
+    return list(order).index(texts[0])
+
+
+def _uniformity(groups: dict[int, tuple[Counter[int], Counter[int]]]) -> ChiSquareTest:
+    """One chi-square test over the option-count groups whose gold is uniform and that have picks."""
+    statistic, dof = 0.0, 0
+    for size, (picks, golds) in groups.items():
+        total = sum(picks.values())
+        gold_uniform = len({golds[p] for p in range(size)}) == 1
+        if size < 2 or total == 0 or not gold_uniform:
+            continue
+        observed = [picks[p] for p in range(size)]
+        statistic += chi_square_statistic(observed, [total / size] * size)
+        dof += size - 1
+    return ChiSquareTest(statistic, dof, chi_square_sf(statistic, dof)) if dof else _UNDEFINED
+
+
+def position_bias(answers: Sequence[PositionAnswer]) -> PositionBias:
+    """Tally the picks and gold positions of ``answers`` (any run, circular or not)."""
+    groups: dict[int, tuple[Counter[int], Counter[int]]] = defaultdict(lambda: (Counter(), Counter()))
+    picks: Counter[int] = Counter()
+    golds: Counter[int] = Counter()
+    width, asked, select_all, multi = 0, 0, 0, 0
+    for answer in answers:
+        if answer.question_type == "multiple_choice" and answer.parsed is not None:
+            multi += 1
+            select_all += set(answer.parsed) == set(answer.order)
+        if answer.question_type != "single_choice":
+            continue
+        asked += 1
+        width = max(width, len(answer.order))
+        group_picks, group_golds = groups[len(answer.order)]
+        gold = _position(answer.order, answer.answer)
+        if gold is not None:
+            golds[gold] += 1
+            group_golds[gold] += 1
+        pick = None if answer.parsed is None else _position(answer.order, answer.parsed)
+        if pick is not None:
+            picks[pick] += 1
+            group_picks[pick] += 1
+    responses = sum(picks.values())
+    return PositionBias(
+        positions=tuple(option_letter(p) for p in range(width)),
+        pick_counts=tuple(picks[p] for p in range(width)),
+        gold_counts=tuple(golds[p] for p in range(width)),
+        pick_share=tuple(picks[p] / responses if responses else NAN for p in range(width)),
+        gold_share=tuple(golds[p] / asked if asked else NAN for p in range(width)),
+        responses=responses,
+        chi_square=_uniformity(groups),
+        select_all_rate=select_all / multi if multi else NAN,
+    )
+
+
+def position_answers(references: Sequence[Any], items: Sequence[Any]) -> list[PositionAnswer]:
+    """Position answers of scored items: each reference's options are the order it was asked in."""
+    return [
+        PositionAnswer(ref.question_type, tuple(ref.options), item.parsed, tuple(ref.answer))
+        for ref, item in zip(references, items, strict=True)
+    ]

@@ -10,7 +10,7 @@ The numbers are the scorer's (:attr:`Scores.circular`, :attr:`Scores.position_bi
 >>> scores = score_all(["A", "A"], [ref, ref], option_orders=[["Yes", "No"], ["No", "Yes"]],
 ...                    bootstrap_samples=0).scores
 >>> position_rows(scores), is_circular_run(scores)
-[('A', 1.0, 0.5), ('B', 0.0, 0.5)]
+([('A', 1.0, 0.5), ('B', 0.0, 0.5)], True)
 >>> print(circular_summary(scores))
 circular 0.0 [0.0, 79.3] (chance 25), vanilla 0.0, drop 0.0 [0.0, 79.3]; 1 rotating questions
 """

@@ -11,7 +11,7 @@ from qbench_portrait_lib.contract.columns import CONTRACT
 from qbench_portrait_lib.contract.rows import CheckedRow
 from qbench_portrait_lib.contract.rows import checked_row
 from qbench_portrait_lib.contract.rows import describe
-from qbench_portrait_lib.scoring import score_predictions
+from qbench_portrait_lib.scoring.api import score_predictions
 from qbench_portrait_lib.contract.about import CITATION as _CITATION
 
 _DESCRIPTION = """\
@@ -68,7 +68,7 @@ Returns:
     consistency,count}` and the same per `circular/{breakdown}/{value}/...` are added.
 Examples:
     >>> import evaluate
-    >>> metric = evaluate.load(METRIC_PATH)
+    >>> metric = evaluate.load("qbench_portrait")
     >>> shared = {"image_id": "img1", "image_source": "natural", "attribute": "blur"}
     >>> references = [
     ...     {**shared, "id": "q1", "question": "How sharp is the face?", "question_type": "single_choice",

@@ -14,6 +14,9 @@ from qbench_portrait_lib.cli import cli
 from qbench_portrait_lib.data import push
 from qbench_portrait_lib.data.export import export_dataset
 from qbench_portrait_lib.data.push import check_export_dir, push_export
+from qbench_portrait_lib.harness import space_push
+from qbench_portrait_lib.harness.metric_export import export_metric
+from qbench_portrait_lib.harness.space_push import push_metric_space
 
 
 @pytest.fixture
@@ -90,3 +93,61 @@ def test_cli_push(export_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         runner.invoke(cli, ["push", str(export_dir), "--repo", "my-org/x"], catch_exceptions=False)
     not_export = runner.invoke(cli, ["push", str(export_dir / "data"), "--repo", "my-org/x"])
     assert not_export.exit_code == 1 and "is not an export folder" in not_export.output
+
+
+# ---- the metric as a Space ------------------------------------------------------------------
+
+
+@pytest.fixture
+def metric_dir(tmp_path: Path) -> Path:
+    return export_metric(tmp_path / "qbench_portrait").out_dir
+
+
+def test_push_metric_creates_a_gradio_space_and_uploads_the_export(metric_dir: Path) -> None:
+    api = mock.Mock()
+    api.upload_folder.return_value = mock.Mock(oid="feed01")
+    commit = push_metric_space(metric_dir, "my-org/qbench_portrait", api=api)
+    assert commit.oid == "feed01"
+    api.create_repo.assert_called_once_with(
+        "my-org/qbench_portrait", repo_type="space", space_sdk="gradio", private=False, exist_ok=True
+    )
+    kwargs = api.upload_folder.call_args.kwargs
+    assert kwargs["repo_id"] == "my-org/qbench_portrait" and kwargs["repo_type"] == "space"
+    assert kwargs["folder_path"] == str(metric_dir)
+    assert kwargs["allow_patterns"] == ["*.py", "README.md", "app.py", "requirements.txt"]
+    assert kwargs["delete_patterns"] == ["*.py"]
+
+
+def test_push_metric_refuses_a_folder_not_named_after_the_space(metric_dir: Path) -> None:
+    api = mock.Mock()
+    with pytest.raises(
+        ValueError, match=r"is not a metric export: no other\.py \(found \[.*'qbench_portrait.py'"
+    ):
+        push_metric_space(metric_dir, "my-org/other", api=api)
+    (metric_dir / "app.py").unlink()
+    with pytest.raises(ValueError, match=r"missing \['app.py'\]"):
+        push_metric_space(metric_dir, "my-org/qbench_portrait", api=api)
+    with pytest.raises(ValueError, match=r"repo must look like ORG/NAME"):
+        push_metric_space(metric_dir, "qbench_portrait", api=api)
+    api.create_repo.assert_not_called()
+
+
+def test_cli_export_metric_and_push_metric(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    api = mock.Mock()
+    api.upload_folder.return_value = mock.Mock(oid="cafe02")
+    monkeypatch.setattr(space_push, "HfApi", mock.Mock(return_value=api))
+    runner = CliRunner()
+    out = tmp_path / "qbench_portrait"
+    exported = runner.invoke(cli, ["export-metric", "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    assert "sibling module(s)" in exported.output and (out / "qbench_portrait.py").is_file()
+    again = runner.invoke(cli, ["export-metric", "--out", str(out)])
+    assert again.exit_code == 1 and "is not empty: pass overwrite=True" in again.output
+    assert runner.invoke(cli, ["export-metric", "--out", str(out), "--overwrite"]).exit_code == 0
+    pushed = runner.invoke(cli, ["push-metric", str(out), "--repo", "my-org/qbench_portrait"])
+    assert pushed.exit_code == 0, pushed.output
+    assert "https://huggingface.co/spaces/my-org/qbench_portrait (cafe02)" in pushed.output
+    api.upload_folder.side_effect = RuntimeError("403 Forbidden")
+    failed = runner.invoke(cli, ["push-metric", str(out), "--repo", "my-org/qbench_portrait"])
+    assert failed.exit_code == 1
+    assert "push to my-org/qbench_portrait failed: RuntimeError: 403 Forbidden" in failed.output

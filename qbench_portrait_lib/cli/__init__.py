@@ -15,6 +15,7 @@ import click
 
 from qbench_portrait_lib.cli import annotate as cli_annotate
 from qbench_portrait_lib.cli import data as cli_data
+from qbench_portrait_lib.cli import metric as cli_metric
 from qbench_portrait_lib.cli import predict as cli_predict
 from qbench_portrait_lib.cli import results as cli_results
 from qbench_portrait_lib.cli.errors import HandledGroup
@@ -30,7 +31,7 @@ def cli(verbose: bool) -> None:
     )
 
 
-for _module in (cli_data, cli_predict, cli_results, cli_annotate):
+for _module in (cli_data, cli_metric, cli_predict, cli_results, cli_annotate):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

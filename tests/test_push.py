@@ -12,6 +12,7 @@ from huggingface_hub.errors import LocalTokenNotFoundError
 
 from qbench_portrait_lib.cli import cli
 from qbench_portrait_lib.data import push
+from qbench_portrait_lib.data.card_merge import generated_blocks, split_card
 from qbench_portrait_lib.data.export import export_dataset
 from qbench_portrait_lib.data.push import check_export_dir, push_export
 from qbench_portrait_lib.harness import space_push
@@ -26,8 +27,19 @@ def export_dir(tmp_path: Path) -> Path:
     return tmp_path / "qbench-portrait"
 
 
-def test_push_creates_the_repo_and_uploads_card_and_shards(export_dir: Path) -> None:
+def hub_api(tmp_path: Path, card: str | None = None) -> mock.Mock:
+    """A patched HfApi; ``card`` is the README.md already on the Hub (None: no card there)."""
     api = mock.Mock()
+    api.file_exists.return_value = card is not None
+    if card is not None:
+        downloaded = tmp_path / "hub-README.md"
+        downloaded.write_text(card, encoding="utf-8")
+        api.hf_hub_download.return_value = str(downloaded)
+    return api
+
+
+def test_push_creates_the_repo_and_uploads_card_and_shards(export_dir: Path, tmp_path: Path) -> None:
+    api = hub_api(tmp_path)
     api.upload_folder.return_value = mock.Mock(oid="abc123")
     commit = push_export(export_dir, "my-org/qbench-portrait", private=True, api=api)
     assert commit.oid == "abc123"
@@ -38,12 +50,12 @@ def test_push_creates_the_repo_and_uploads_card_and_shards(export_dir: Path) -> 
     assert kwargs["repo_id"] == "my-org/qbench-portrait"
     assert kwargs["repo_type"] == "dataset"
     assert kwargs["folder_path"] == str(export_dir)
-    assert kwargs["allow_patterns"] == ["README.md", "data/*.parquet"]
+    assert kwargs["allow_patterns"] == ["README.md", "LICENSE.md", "data/*.parquet"]
     assert kwargs["delete_patterns"] == ["data/*.parquet"]
 
 
 def test_push_refuses_what_is_not_an_export(tmp_path: Path, export_dir: Path) -> None:
-    api = mock.Mock()
+    api = hub_api(tmp_path)
     with pytest.raises(ValueError, match=r"is not an export folder: no README.md"):
         push_export(tmp_path / "release", "my-org/qbench-portrait", api=api)
     with pytest.raises(ValueError, match=r"repo must look like ORG/NAME .*got 'qbench-portrait'"):
@@ -71,8 +83,8 @@ def test_check_export_dir_finds_inconsistent_shards(export_dir: Path, tmp_path: 
         check_export_dir(empty)
 
 
-def test_cli_push(export_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    api = mock.Mock()
+def test_cli_push(export_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    api = hub_api(tmp_path)
     api.upload_folder.return_value = mock.Mock(oid="def456")
     monkeypatch.setattr(push, "HfApi", mock.Mock(return_value=api))
     runner = CliRunner()
@@ -91,8 +103,55 @@ def test_cli_push(export_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     api.upload_folder.side_effect = RuntimeError("a bug in the upload")
     with pytest.raises(RuntimeError, match="a bug in the upload"):  # a bug is not turned into a message
         runner.invoke(cli, ["push", str(export_dir), "--repo", "my-org/x"], catch_exceptions=False)
+    api.upload_folder.side_effect = None
+    api.file_exists.reset_mock()
+    args = ["push", str(export_dir), "--repo", "my-org/qbench-portrait", "--overwrite-card"]
+    kept = runner.invoke(cli, args)
+    assert kept.exit_code == 0, kept.output
+    api.file_exists.assert_not_called()
     not_export = runner.invoke(cli, ["push", str(export_dir / "data"), "--repo", "my-org/x"])
     assert not_export.exit_code == 1 and "is not an export folder" in not_export.output
+
+
+def test_push_keeps_the_prose_of_a_card_edited_on_the_hub(export_dir: Path, tmp_path: Path) -> None:
+    generated = (export_dir / "README.md").read_text(encoding="utf-8")
+    yaml_text, body = split_card(generated)
+    stale = body.replace("Parquet shard(s)", "OLD NUMBERS")
+    hub_card = (
+        f"---\n{yaml_text}my_key: kept\n---\n\nA paragraph the maintainers wrote.\n\n{stale}\n"
+        "## Our own notes\n\nKeep me.\n"
+    )
+    api = hub_api(tmp_path, hub_card)
+    push_export(export_dir, "my-org/qbench-portrait", api=api)
+    api.hf_hub_download.assert_called_once_with("my-org/qbench-portrait", "README.md", repo_type="dataset")
+    merged = (export_dir / "README.md").read_text(encoding="utf-8")
+    assert "A paragraph the maintainers wrote." in merged and "## Our own notes\n\nKeep me." in merged
+    assert "OLD NUMBERS" not in merged and "Parquet shard(s)" in merged
+    assert merged.index("A paragraph") < merged.index("qbench-portrait:generated title")
+    merged_yaml, merged_body = split_card(merged)
+    assert merged_yaml == yaml_text + "my_key: kept\n"
+    assert generated_blocks(merged_body) == generated_blocks(body)
+    assert check_export_dir(export_dir)
+
+
+def test_push_overwrite_card_ignores_the_hub_card(export_dir: Path, tmp_path: Path) -> None:
+    generated = (export_dir / "README.md").read_text(encoding="utf-8")
+    api = hub_api(tmp_path, "---\nlicense: mit\n---\n\nHand written.\n")
+    push_export(export_dir, "my-org/qbench-portrait", api=api, overwrite_card=True)
+    api.hf_hub_download.assert_not_called()
+    assert (export_dir / "README.md").read_text(encoding="utf-8") == generated
+
+
+def test_the_export_card_marks_every_generated_section_and_links_its_licence(export_dir: Path) -> None:
+    yaml_text, body = split_card((export_dir / "README.md").read_text(encoding="utf-8"))
+    assert "license_link: LICENSE.md" in yaml_text.splitlines()
+    assert (export_dir / "LICENSE.md").read_text(encoding="utf-8").startswith("## Licensing")
+    names = list(generated_blocks(body))
+    assert names[:2] == ["title", "export"] and names[-1] == "citation" and "licensing" in names
+    outside = body
+    for block in generated_blocks(body).values():
+        outside = outside.replace(block, "")
+    assert outside.strip().startswith("<!--") and outside.strip().endswith("-->")  # only the edit note
 
 
 # ---- the metric as a Space ------------------------------------------------------------------

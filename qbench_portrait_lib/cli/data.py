@@ -115,9 +115,14 @@ def export_command(
 @click.argument("export_dir", type=_folder)
 @click.option("--repo", required=True, help="Dataset repo id on the Hub, e.g. my-org/qbench-portrait.")
 @click.option("--private", is_flag=True, help="Create the repo as private.")
-def push_command(export_dir: Path, repo: str, private: bool) -> None:
+@click.option(
+    "--overwrite-card",
+    is_flag=True,
+    help="Replace the card on the Hub instead of keeping its prose outside the generated blocks.",
+)
+def push_command(export_dir: Path, repo: str, private: bool, overwrite_card: bool) -> None:
     """Upload an export folder (README.md + data/*.parquet) to a Hub dataset repo."""
-    commit = push_export(export_dir, repo, private=private)
+    commit = push_export(export_dir, repo, private=private, overwrite_card=overwrite_card)
     click.echo(
         f"pushed {export_dir} to https://huggingface.co/datasets/{repo} ({getattr(commit, 'oid', commit)})"
     )

@@ -21,12 +21,15 @@ from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
 from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
+from qbench_portrait_lib.data.card_merge import mark
 from qbench_portrait_lib.resources import dataset_card_dir
 
 if TYPE_CHECKING:
     from qbench_portrait_lib.data.parquet_rows import ExportResult
 
 PRETTY_NAME = "Q-Bench-Portrait"
+#: The export's licence file (the card's licensing section), which ``license_link`` points to.
+LICENSE_FILE = "LICENSE.md"
 TAGS: tuple[str, ...] = (
     "portrait",
     "image-quality-assessment",
@@ -46,6 +49,12 @@ SECTION_FILES: tuple[str, ...] = (
     "licensing.md",
     "sample_sources.md",
     "limitations.md",
+)
+
+
+_EDIT_NOTE = (
+    "<!-- Edit this card on the Hub outside the qbench-portrait:generated blocks: "
+    "`qbench-portrait push` replaces only those blocks and the YAML keys it writes. -->"
 )
 
 
@@ -74,6 +83,7 @@ def card_metadata(info: datasets.DatasetInfo, result: ExportResult) -> DatasetCa
     data = DatasetCardData(
         license="other",
         license_name="see-licensing-section",
+        license_link=LICENSE_FILE,
         task_categories=["visual-question-answering"],
         language=["en"],
         size_categories=[size_category(result.num_examples)],
@@ -108,11 +118,25 @@ def _export_section(result: ExportResult, config_name: str) -> str:
 
 
 def render_card(info: datasets.DatasetInfo, result: ExportResult, *, config_name: str, **_: Any) -> str:
-    """The full README.md text of an export."""
+    """The full README.md text of an export; every body section is a marked generated block."""
     metadata = card_metadata(info, result).to_yaml()
-    sections = [(dataset_card_dir() / name).read_text(encoding="utf-8").strip() for name in SECTION_FILES]
-    citation = f"## Citation\n\n```bibtex\n{info.citation.strip()}\n```"
+    sections = [
+        mark(name.removesuffix(".md"), (dataset_card_dir() / name).read_text(encoding="utf-8"))
+        for name in SECTION_FILES
+    ]
+    citation = mark("citation", f"## Citation\n\n```bibtex\n{info.citation.strip()}\n```")
     body = "\n\n".join(
-        [f"# {PRETTY_NAME}", _export_section(result, config_name).strip(), *sections, citation]
+        [
+            mark("title", f"# {PRETTY_NAME}"),
+            _EDIT_NOTE,
+            mark("export", _export_section(result, config_name)),
+            *sections,
+            citation,
+        ]
     )
     return f"---\n{metadata}\n---\n\n{body}\n"
+
+
+def render_license() -> str:
+    """The text of ``LICENSE.md`` (the card's licensing section), which ``license_link`` names."""
+    return (dataset_card_dir() / "licensing.md").read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.data.builder import QBenchPortrait
-from qbench_portrait_lib.data.card import render_card
+from qbench_portrait_lib.data.card import LICENSE_FILE, render_card, render_license
 from qbench_portrait_lib.data.export_target import check_export_target, staged_export
 from qbench_portrait_lib.data.features import FEATURES
 from qbench_portrait_lib.data.parquet_rows import ExportResult, batches, prefetched, writer_options
@@ -165,6 +165,7 @@ def export_dataset(
         )
         card = render_card(builder.info, result, config_name=builder.config.name)
         (staging / "README.md").write_text(card, encoding="utf-8")
+        (staging / LICENSE_FILE).write_text(render_license(), encoding="utf-8")
     result.out_dir = out
     result.shards = [out / "data" / path.name for path in result.shards]
     logger.info("%s", result.summary())

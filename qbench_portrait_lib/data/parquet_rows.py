@@ -9,6 +9,7 @@ statistics); everything else is small and zstd-compressed.
 
 from __future__ import annotations
 
+import inspect
 import queue
 import threading
 from collections import Counter
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 from qbench_portrait_lib.data.features import FEATURES
@@ -38,14 +40,35 @@ def _leaf_paths(schema: pa.Schema) -> list[str]:
     return [path for column in schema for path in walk(column.name, column.type)]
 
 
+#: Writer features turned on where the installed pyarrow has them: a page index (the Hub viewer
+#: reads pages without whole row groups) and content-defined chunking (page boundaries follow
+#: the content, so the Hub's chunk deduplication finds unchanged rows of a re-upload).
+OPTIONAL_WRITER_FEATURES: tuple[str, ...] = ("write_page_index", "use_content_defined_chunking")
+
+
+def supported_writer_features() -> list[str]:
+    """The optional ParquetWriter features the installed pyarrow accepts.
+
+    >>> set(supported_writer_features()) <= set(OPTIONAL_WRITER_FEATURES)
+    True
+    """
+    parameters = inspect.signature(pq.ParquetWriter.__init__).parameters
+    return [name for name in OPTIONAL_WRITER_FEATURES if name in parameters]
+
+
 def writer_options(schema: pa.Schema) -> dict[str, Any]:
-    """Image bytes are stored as is: no compression, no dictionary, no min/max statistics."""
+    """Image bytes are stored as is: no compression, no dictionary, no min/max statistics.
+
+    Page index and content-defined chunking are on where supported; row groups stay as the
+    caller writes them.
+    """
     leaves = _leaf_paths(schema)
     raw = {"image.bytes"}
     return {
         "compression": {path: ("none" if path in raw else "zstd") for path in leaves},
         "use_dictionary": [path for path in leaves if not path.startswith("image.")],
         "write_statistics": [path for path in leaves if path not in raw],
+        **dict.fromkeys(supported_writer_features(), True),
     }
 
 

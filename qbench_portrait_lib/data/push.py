@@ -22,6 +22,8 @@ from typing import Any
 from huggingface_hub import HfApi
 
 from qbench_portrait_lib.contract.errors import QBenchError
+from qbench_portrait_lib.data.card import LICENSE_FILE
+from qbench_portrait_lib.data.card_merge import merge_card
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +67,12 @@ def push_export(
     private: bool = False,
     api: HfApi | None = None,
     commit_message: str = "Upload Q-Bench-Portrait export",
+    overwrite_card: bool = False,
 ) -> Any:
     """Create (if needed) the dataset repo ``repo_id`` and upload the export; returns the commit info.
 
+    A card already on the Hub keeps its prose and extra YAML keys: only the generated YAML
+    keys and generated blocks are replaced (``keep_hub_prose``), unless ``overwrite_card``.
     A refused token, a network failure or an HTTP error of the Hub is a :class:`QBenchError`
     naming the repo.
     """
@@ -78,14 +83,32 @@ def push_export(
     api = api or HfApi()
     try:
         api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
+        if not overwrite_card:
+            keep_hub_prose(api, repo_id, path / "README.md")
         logger.info("uploading %d shard(s) and README.md from %s to %s", len(shards), path, repo_id)
         return api.upload_folder(
             repo_id=repo_id,
             repo_type="dataset",
             folder_path=str(path),
-            allow_patterns=["README.md", "data/*.parquet"],
+            allow_patterns=["README.md", LICENSE_FILE, "data/*.parquet"],
             delete_patterns=["data/*.parquet"],
             commit_message=commit_message,
         )
     except OSError as error:  # huggingface_hub's HTTP, connection and missing-token errors
         raise QBenchError(f"push to {repo_id} failed: {type(error).__name__}: {error}") from error
+
+
+def keep_hub_prose(api: HfApi, repo_id: str, card_path: Path) -> bool:
+    """Merge the card on the Hub into ``card_path`` (see :func:`merge_card`); True if there was one.
+
+    The local card then holds the Hub card's own prose and YAML keys around this export's
+    generated blocks and keys, and is what gets uploaded.
+    """
+    if not api.file_exists(repo_id, "README.md", repo_type="dataset"):
+        return False
+    downloaded = api.hf_hub_download(repo_id, "README.md", repo_type="dataset")
+    hub_card = Path(downloaded).read_text(encoding="utf-8")
+    merged = merge_card(hub_card, card_path.read_text(encoding="utf-8"))
+    card_path.write_text(merged, encoding="utf-8")
+    logger.info("kept the prose of the card on %s; %s now holds the merged card", repo_id, card_path)
+    return True

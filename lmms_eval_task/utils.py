@@ -8,13 +8,17 @@ of the exported dataset (ClassLabel columns as ints, ``image`` as a PIL image).
   (``qbench_portrait_lib.contract.prompt.render_prompt``), so lmms-eval asks exactly what
   ``qbench-portrait predict`` asks;
 - :func:`process_results`: extracts and scores one response with the scoring core (the
-  only time a response is read) and returns the same record under every metric name of
-  the YAML;
-- ``aggregate_*``: aggregate the records' item scores into the scorer's cells (no
-  extraction, no rescoring; the twelve aggregations over the same records share one
-  computation) and return one key of their flat dict, so every number equals what
-  ``qbench-portrait score`` reports for the same responses. Open-ended items get the
-  offline proxy score (no LLM judge inside lmms-eval).
+  only time a response is read) and returns one record per metric the item belongs to,
+  whose ``score`` is the item's value for that metric (its score; for
+  ``parse_failure_rate`` 1.0 if the response committed to nothing usable); a format,
+  dimension or level metric gets records only from its own items. lmms-eval's standard
+  errors (``score_key: score``, clustered by the YAML's ``cluster_key: image_id``) are
+  therefore each metric's own;
+- ``aggregate_*``: aggregate a metric's records' item scores into the scorer's cells (no
+  extraction, no rescoring) and return the metric's key of their flat dict, so every number
+  equals what ``qbench-portrait score`` reports for the same responses (and the mean of the
+  records' ``score``). Open-ended items get the offline proxy score (no LLM judge inside
+  lmms-eval).
 
 Unlike answer parsers that guess, an unparsable response scores 0 and counts in
 ``parse_failure_rate``; nothing is random.
@@ -26,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qbench_portrait_lib.baselines.image_statistics import open_image
-from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS, label_name, option_letter
+from qbench_portrait_lib.contract.columns import CLOSED_TYPES, REFERENCE_COLUMNS, label_name, option_letter
 from qbench_portrait_lib.contract.prompt import render_prompt
 from qbench_portrait_lib.scoring import flatten
 from qbench_portrait_lib.scoring.api import aggregate_items, check_predictions, score_items
@@ -79,28 +83,58 @@ def reference_of(doc: Mapping[str, Any]) -> dict[str, Any]:
     return {column: doc[column] for column in REFERENCE_COLUMNS}
 
 
+def metric_value(metric: str, reference: Mapping[str, Any], detail: Mapping[str, Any]) -> float | None:
+    """The item's value for ``metric`` (what lmms-eval averages), or None if not in its cell.
+
+    >>> ref = {"question_type": 2, "quality_dimension": "aigc", "level": "local"}
+    >>> detail = {"score": 0.0, "parse_failed": True}
+    >>> [metric_value(m, ref, detail) for m in ("true_false", "single_choice", "parse_failure_rate")]
+    [0.0, None, 1.0]
+    """
+    key = METRIC_KEYS[metric]
+    closed = label_name("question_type", reference["question_type"]) in CLOSED_TYPES
+    if key == "overall":
+        return float(detail["score"])
+    if key in ("overall_closed", "parse_failure_rate"):
+        if not closed:
+            return None
+        return float(detail["score"]) if key == "overall_closed" else float(bool(detail["parse_failed"]))
+    group, value, _ = key.split("/")
+    return float(detail["score"]) if label_name(group, reference[group]) == value else None
+
+
 def process_results(doc: Mapping[str, Any], results: Sequence[str | None]) -> dict[str, dict[str, Any]]:
-    """Score one response; the record (reference, response, parsed answer, score, the item's
-    details record) goes to every metric."""
+    """Score one response; one record per metric whose cell holds the item.
+
+    Each record carries the metric's own ``score`` for this item, the ``image_id`` (the
+    YAML's ``cluster_key``), and the reference, response and item details the aggregation
+    reads (the records of one item share them).
+    """
     if len(results) != 1:
         raise ValueError(f"expected one generated response for {doc.get('id')!r}, got {len(results)}")
     reference = reference_of(doc)
     response = results[0]
     checked = normalize_references([reference])
     (item,) = score_items(check_predictions([response], checked), checked)
-    record = {
+    detail = item.as_detail()
+    shared = {
+        "image_id": reference["image_id"],
         "reference": reference,
         "response": response,
         "parsed": list(item.parsed) if item.parsed is not None else None,
-        "score": float(item.score),
-        "item": item.as_detail(),
+        "item": detail,
     }
-    return {metric: record for metric in METRIC_KEYS}
+    records = {}
+    for metric in METRIC_KEYS:
+        value = metric_value(metric, reference, detail)
+        if value is not None:
+            records[metric] = {"score": value, **shared}
+    return records
 
 
-#: The last records aggregated and their flat scores: the twelve aggregations of one task
-#: receive the same record objects, so they share one computation. The records are held,
-#: so their identities cannot be reused by other objects while cached.
+#: The last records aggregated and their flat scores: an aggregation called again on the same
+#: record objects does not recompute. The records are held, so their identities cannot be
+#: reused by other objects while cached.
 _last: list[Any] = [(), {}]
 
 
@@ -124,7 +158,7 @@ def _aggregator(metric: str):
         return float(score_records(records)[key])
 
     aggregate.__name__ = f"aggregate_{metric}"
-    aggregate.__doc__ = f"The {key!r} value of the scorer's flat dict over all records."
+    aggregate.__doc__ = f"The {key!r} value of the scorer's flat dict over the metric's records."
     return aggregate
 
 

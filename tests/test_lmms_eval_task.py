@@ -7,8 +7,10 @@ decoded PIL images).
 
 from __future__ import annotations
 
+import doctest
 import importlib.util
 import math
+import statistics
 from pathlib import Path
 
 import datasets
@@ -125,12 +127,20 @@ def test_process_results_scores_one_response_like_the_metric(docs):
     closed = [doc for doc in docs if docs_type(doc) != "open_ended"]
     doc = closed[0]
     right = utils.process_results(doc, [utils.doc_to_target(doc)])
-    assert set(right) == set(utils.METRIC_KEYS)
+    cells = {docs_type(doc), ("technical", "aigc", "aesthetic")[doc["quality_dimension"]],
+             ("global", "local")[doc["level"]]}  # fmt: skip
+    assert set(right) == {"overall", "overall_closed", "parse_failure_rate"} | cells
     record = right["overall"]
     assert record["score"] == 1.0 and record["parsed"] == list(doc["answer"])
+    assert right["parse_failure_rate"]["score"] == 0.0 and record["image_id"] == doc["image_id"]
     assert "image" not in record["reference"]
-    wrong = utils.process_results(doc, ["a pretty girl"])["overall"]
-    assert wrong["score"] == 0.0 and wrong["parsed"] is None
+    wrong = utils.process_results(doc, ["a pretty girl"])
+    assert wrong["overall"]["score"] == 0.0 and wrong["overall"]["parsed"] is None
+    assert wrong["parse_failure_rate"]["score"] == 1.0
+    opened = next(doc for doc in docs if docs_type(doc) == "open_ended")
+    assert {"overall_closed", "parse_failure_rate", "single_choice"}.isdisjoint(
+        utils.process_results(opened, ["Blurry."])
+    )
 
 
 def test_process_results_rejects_bad_input(docs):
@@ -141,28 +151,67 @@ def test_process_results_rejects_bad_input(docs):
         utils.process_results(broken, ["A"])
 
 
-def test_aggregations_equal_score_predictions_on_the_same_items(task, docs):
-    # A mix: right answers, random guesses, and responses that commit to nothing.
+def sample_responses(docs) -> list[str]:
+    """A mix: right answers, random guesses, and responses that commit to nothing."""
     responses = answer_with_baseline("random", docs, seed=1)
     for index, doc in enumerate(docs):
         if index % 3 == 0:
             responses[index] = utils.doc_to_target(doc)
         elif index % 7 == 0:
             responses[index] = "I cannot tell."
-    pairs = zip(docs, responses, strict=True)
-    records = [task["process_results"](doc, [response]) for doc, response in pairs]
+    return responses
+
+
+def collect_sample_metrics(task, docs, responses) -> dict[str, list]:
+    """lmms-eval 0.7's evaluator: every (metric, value) of process_results joins that metric's items."""
+    sample_metrics: dict[str, list] = {}
+    for doc, response in zip(docs, responses, strict=True):
+        for metric, value in task["process_results"](doc, [response]).items():
+            sample_metrics.setdefault(metric, []).append(value)
+    return sample_metrics
+
+
+def clt_stderr(items: list[dict], score_key: str) -> float:
+    """lmms-eval 0.7's ``{metric}_stderr_clt``: the sample standard deviation over sqrt(n)."""
+    scores = [item[score_key] for item in items]
+    return statistics.stdev(scores) / math.sqrt(len(scores))
+
+
+def clustered_stderr(items: list[dict], score_key: str, cluster_key: str) -> float:
+    """lmms-eval 0.7's ``{metric}_stderr_clustered`` (Miller 2024, eq. 4): the CLT variance plus
+    the within-cluster cross products of the deviations from the mean, over n^2."""
+    scores = [item[score_key] for item in items]
+    n, mean = len(scores), statistics.fmean(scores)
+    clusters: dict[str, list[float]] = {}
+    for item, score in zip(items, scores, strict=True):
+        clusters.setdefault(item[cluster_key], []).append(score - mean)
+    cross = sum(sum(d) ** 2 - sum(x * x for x in d) for d in clusters.values()) / n**2
+    return math.sqrt(statistics.variance(scores) / n + cross)
+
+
+def test_aggregations_equal_score_predictions_on_the_same_items(task, docs):
+    responses = sample_responses(docs)
+    sample_metrics = collect_sample_metrics(task, docs, responses)
     expected = score_predictions(responses, docs, bootstrap_samples=0, return_details=True)
+    assert set(sample_metrics) == set(utils.METRIC_KEYS)
     for entry in task["metric_list"]:
         name = entry["metric"]
-        value = entry["aggregation"]([record[name] for record in records])
+        items = sample_metrics[name]
+        value = entry["aggregation"](items)
         want = expected[utils.METRIC_KEYS[name]]
         assert isinstance(value, float)
-        assert value == want or (math.isnan(value) and math.isnan(want)), name
-    assert [r["overall"]["score"] for r in records] == [d["score"] for d in expected["details"]]
+        assert value == pytest.approx(want, abs=1e-12), name
+        # the stderr lmms-eval computes is around the same number: the records' mean
+        assert statistics.fmean(item["score"] for item in items) == pytest.approx(value, abs=1e-12), name
+    assert len(sample_metrics["overall"]) == len(docs)
+    assert len(sample_metrics["parse_failure_rate"]) == expected["question_type/single_choice/count"] + (
+        expected["question_type/multiple_choice/count"] + expected["question_type/true_false/count"]
+    )
+    assert [r["score"] for r in sample_metrics["overall"]] == [d["score"] for d in expected["details"]]
     assert 0.0 < expected["overall"] < 1.0 and expected["parse_failure_rate"] > 0.0
 
 
-def test_aggregations_read_item_scores_once_and_extract_nothing(task, docs, monkeypatch):
+def test_aggregations_read_each_metrics_item_scores_once_and_extract_nothing(task, docs, monkeypatch):
     import copy
     import json
 
@@ -185,11 +234,30 @@ def test_aggregations_read_item_scores_once_and_extract_nothing(task, docs, monk
     monkeypatch.setattr(scoring_api, "extract_reading", no_extraction)
     monkeypatch.setattr(scoring_api, "aggregate", counting)
     for entry in task["metric_list"]:
-        entry["aggregation"]([record[entry["metric"]] for record in records])
-    assert len(calls) == 1  # the twelve aggregations share one computation
+        entry["aggregation"]([record[entry["metric"]] for record in records if entry["metric"] in record])
+    # one aggregation per metric, over that metric's own records only
+    assert len(calls) == len(task["metric_list"])
     # records that went through a JSON round trip (lists for tuples) give the same numbers
     copies = [json.loads(json.dumps(copy.deepcopy(record["overall"]))) for record in records]
     assert utils.score_records(copies) == pytest.approx(
         {k: v for k, v in expected.items() if k != "details"}, nan_ok=True
     )
-    assert len(calls) == 2
+    assert len(calls) == len(task["metric_list"]) + 1
+
+
+def test_each_metric_gets_its_own_standard_error(task, docs):
+    assert task["cluster_key"] == "image_id" and task.get("score_key", "score") == "score"
+    sample_metrics = collect_sample_metrics(task, docs, sample_responses(docs))
+    clt = {name: clt_stderr(items, "score") for name, items in sample_metrics.items()}
+    clustered = {name: clustered_stderr(items, "score", "image_id") for name, items in sample_metrics.items()}
+    assert clt["overall"] != clt["parse_failure_rate"]
+    assert clt["single_choice"] != clt["true_false"] != clt["local"]
+    assert len(set(clt.values())) == len(clt)  # twelve metrics, twelve standard errors
+    # questions share images: clustering changes the error, and it is never undefined here
+    assert all(math.isfinite(value) for value in clustered.values())
+    assert clustered["overall"] != clt["overall"]
+
+
+def test_the_hooks_docstring_examples_run():
+    results = doctest.testmod(utils, raise_on_error=False)
+    assert results.failed == 0 and results.attempted >= 1

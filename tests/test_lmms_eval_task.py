@@ -261,3 +261,13 @@ def test_each_metric_gets_its_own_standard_error(task, docs):
 def test_the_hooks_docstring_examples_run():
     results = doctest.testmod(utils, raise_on_error=False)
     assert results.failed == 0 and results.attempted >= 1
+
+
+def test_the_readme_shows_how_to_point_the_task_elsewhere_and_the_filelock_pin():
+    text = (TASK_DIR / "README.md").read_text(encoding="utf-8")
+    assert 'pip install -e . lmms-eval "filelock<4"' in text
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    override = yaml.safe_load(example)
+    assert Path(override["include"]).name == "qbench_portrait.yaml"
+    assert override["task"] != "qbench_portrait" and override["dataset_path"]
+    assert f"--tasks {override['task']}" in text

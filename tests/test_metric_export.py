@@ -131,8 +131,11 @@ def test_the_folder_loads_and_scores_like_the_package_metric(exported, sample_in
 
 
 def test_the_doctest_step_of_evaluates_common_test_passes_here(exported) -> None:
+    import doctest
+
     results = evaluate_common_doctest.run(exported.out_dir)
     assert results.failed == 0 and results.attempted >= 6
+    assert doctest.ELLIPSIS_MARKER == "..."  # restored for the doctests that run after this one
 
 
 def test_the_doctest_step_fails_on_a_wrong_example(exported, tmp_path) -> None:

@@ -11,6 +11,7 @@ from fixtures_release import write_release
 from huggingface_hub.errors import LocalTokenNotFoundError
 
 from qbench_portrait_lib.cli import cli
+from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.data import push
 from qbench_portrait_lib.data.card_merge import generated_blocks, split_card
 from qbench_portrait_lib.data.export import export_dataset
@@ -180,13 +181,13 @@ def test_push_metric_creates_a_gradio_space_and_uploads_the_export(metric_dir: P
 def test_push_metric_refuses_a_folder_not_named_after_the_space(metric_dir: Path) -> None:
     api = mock.Mock()
     with pytest.raises(
-        ValueError, match=r"is not a metric export: no other\.py \(found \[.*'qbench_portrait.py'"
+        QBenchError, match=r"is not a metric export: no other\.py \(found \[.*'qbench_portrait.py'"
     ):
         push_metric_space(metric_dir, "my-org/other", api=api)
     (metric_dir / "app.py").unlink()
-    with pytest.raises(ValueError, match=r"missing \['app.py'\]"):
+    with pytest.raises(QBenchError, match=r"missing \['app.py'\]"):
         push_metric_space(metric_dir, "my-org/qbench_portrait", api=api)
-    with pytest.raises(ValueError, match=r"repo must look like ORG/NAME"):
+    with pytest.raises(QBenchError, match=r"repo must look like ORG/NAME"):
         push_metric_space(metric_dir, "qbench_portrait", api=api)
     api.create_repo.assert_not_called()
 
@@ -206,7 +207,7 @@ def test_cli_export_metric_and_push_metric(tmp_path: Path, monkeypatch: pytest.M
     pushed = runner.invoke(cli, ["push-metric", str(out), "--repo", "my-org/qbench_portrait"])
     assert pushed.exit_code == 0, pushed.output
     assert "https://huggingface.co/spaces/my-org/qbench_portrait (cafe02)" in pushed.output
-    api.upload_folder.side_effect = RuntimeError("403 Forbidden")
+    api.upload_folder.side_effect = LocalTokenNotFoundError("no token found")
     failed = runner.invoke(cli, ["push-metric", str(out), "--repo", "my-org/qbench_portrait"])
-    assert failed.exit_code == 1
-    assert "push to my-org/qbench_portrait failed: RuntimeError: 403 Forbidden" in failed.output
+    assert failed.exit_code == 1 and "Traceback" not in failed.output
+    assert "push to my-org/qbench_portrait failed: LocalTokenNotFoundError: no token found" in failed.output

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from qbench_portrait_lib.harness.metric_export import export_metric
-from qbench_portrait_lib.harness.module_graph import ExportError
 from qbench_portrait_lib.harness.space_push import push_metric_space
 
 
@@ -21,11 +20,7 @@ from qbench_portrait_lib.harness.space_push import push_metric_space
 @click.option("--overwrite", is_flag=True, help="Replace an earlier metric export in OUT.")
 def export_metric_command(out: Path, overwrite: bool) -> None:
     """Write a self-contained evaluate metric folder (module, scoring siblings, card, Space app) to OUT."""
-    try:
-        result = export_metric(out, overwrite=overwrite)
-    except (ExportError, FileExistsError) as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(result.summary())
+    click.echo(export_metric(out, overwrite=overwrite).summary())
 
 
 @click.command("push-metric")
@@ -34,12 +29,7 @@ def export_metric_command(out: Path, overwrite: bool) -> None:
 @click.option("--private", is_flag=True, help="Create the Space as private.")
 def push_metric_command(metric_dir: Path, repo: str, private: bool) -> None:
     """Upload a metric export folder to a Gradio Space; evaluate.load("ORG/NAME") then loads it."""
-    try:
-        commit = push_metric_space(metric_dir, repo, private=private)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from error
-    except Exception as error:  # network/auth errors of huggingface_hub: show them cleanly
-        raise click.ClickException(f"push to {repo} failed: {type(error).__name__}: {error}") from error
+    commit = push_metric_space(metric_dir, repo, private=private)
     click.echo(
         f"pushed {metric_dir} to https://huggingface.co/spaces/{repo} ({getattr(commit, 'oid', commit)})"
     )

@@ -23,12 +23,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from qbench_portrait_lib.contract.errors import QBenchError
+
 ROOT_PACKAGE = "qbench_portrait_lib"
 _FROM_PACKAGE = re.compile(rf"from\s+({ROOT_PACKAGE}(?:\.\w+)*)\s+import\b")
 
 
-class ExportError(ValueError):
-    """A module of the package cannot be exported as a flat sibling (file and line named)."""
+class ExportError(QBenchError):
+    """The metric cannot be exported as asked (a module that cannot be a flat sibling, a bad name)."""
 
 
 @dataclass(frozen=True)

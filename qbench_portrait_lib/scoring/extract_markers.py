@@ -25,17 +25,46 @@ class Marker(NamedTuple):
 
     ``phrase`` must match at the keyword and gives the end of the marker; ``before``, a
     pattern ending in ``$``, must match just before the keyword (its start becomes the
-    marker start); ``word`` asks for a word boundary before the keyword.
+    marker start); ``word`` asks for a word boundary before the keyword. ``words``: the
+    words (runs of a-z) the marker can start in an ASCII text (None: not known).
     """
 
     keyword: str
     phrase: re.Pattern[str]
     before: re.Pattern[str] | None = None
     word: bool = True
+    words: frozenset[str] | None = None
 
 
-def _marker(keyword: str, phrase: str, before: str | None = None, word: bool = True) -> Marker:
-    return Marker(keyword, re.compile(phrase), re.compile(before) if before else None, word)
+_RUN = re.compile(r"[a-z]+")
+
+
+def _start_words(keyword: str, phrase: str, word: bool) -> frozenset[str] | None:
+    """The words a marker starts: its keyword's first word when the phrase (or the keyword)
+    ends that word, with an "s" when the phrase allows one ("answers?"); None otherwise."""
+    first = _RUN.match(keyword)
+    if not word or first is None or not keyword.isascii():
+        return None
+    run = first.group()
+    if len(run) < len(keyword):  # "i'd", "go with": the keyword itself ends the word
+        return frozenset({run})
+    rest = phrase[len(keyword) :] if phrase.startswith(keyword) else ""
+    if rest.startswith(("(?![a-z])", " ", "(?: ")):
+        return frozenset({run})
+    if rest.startswith("s?(?![a-z])"):
+        return frozenset({run, run + "s"})
+    return None
+
+
+def _marker(
+    keyword: str,
+    phrase: str,
+    before: str | None = None,
+    word: bool = True,
+    words: tuple[str, ...] | None = None,
+) -> Marker:
+    start_words = frozenset(words) if words is not None else _start_words(keyword, phrase, word)
+    return Marker(keyword, re.compile(phrase), re.compile(before) if before else None, word, start_words)
 
 
 MarkerSet = tuple[tuple[str, bool, tuple[Marker, ...]], ...]
@@ -64,17 +93,30 @@ def _spans(
             position = lowered.find(keyword, position + 1)
 
 
-def _present(lowered: str, markers: MarkerSet) -> list[tuple[str, bool, tuple[Marker, ...]]]:
+def _present(
+    lowered: str, markers: MarkerSet, words: frozenset[bytes] | None = None
+) -> list[tuple[str, bool, tuple[Marker, ...]]]:
     """The groups whose keyword occurs in ``lowered``: one C-level substring test per keyword
-    (most are absent, and a non-ASCII keyword is absent from an ASCII text)."""
+    (most are absent, and a non-ASCII keyword is absent from an ASCII text).
+
+    ``words`` (:func:`ascii_words` of an ASCII ``lowered``) skips them all when the text
+    holds none of the words the set's markers start and none of its other keywords.
+    """
     if lowered.isascii():
+        if words is not None:
+            starts, others = _GATES[id(markers)]
+            if starts.isdisjoint(words) and not any(map(lowered.__contains__, others)):
+                return []
         return [entry for entry in _ASCII_GROUPS.get(id(markers), markers) if entry[0] in lowered]
     return [entry for entry in markers if entry[0] in lowered]
 
 
-def find_markers(lowered: str, markers: MarkerSet) -> list[tuple[int, int]]:
-    """(start, end) of every marker in ``lowered``, sorted, overlaps merged."""
-    present = _present(lowered, markers)
+def find_markers(
+    lowered: str, markers: MarkerSet, words: frozenset[bytes] | None = None
+) -> list[tuple[int, int]]:
+    """(start, end) of every marker in ``lowered``, sorted, overlaps merged (``words``: see
+    :func:`_present`)."""
+    present = _present(lowered, markers, words)
     if not present:
         return []
     found = list(_spans(lowered, present))
@@ -90,13 +132,14 @@ def find_markers(lowered: str, markers: MarkerSet) -> list[tuple[int, int]]:
     return kept
 
 
-def contains_marker(lowered: str, markers: MarkerSet) -> bool:
-    """True when ``lowered`` holds at least one of ``markers``.
+def contains_marker(lowered: str, markers: MarkerSet, words: frozenset[bytes] | None = None) -> bool:
+    """True when ``lowered`` holds at least one of ``markers`` (``words``: see :func:`_present`).
 
-    >>> contains_marker("i cannot really tell from this image.", REFUSAL)
-    True
+    >>> text = "i cannot really tell from this image."
+    >>> contains_marker(text, REFUSAL), contains_marker(text, REFUSAL, ascii_words(text))
+    (True, True)
     """
-    present = _present(lowered, markers)
+    present = _present(lowered, markers, words)
     return bool(present) and next(_spans(lowered, present), None) is not None
 
 
@@ -124,9 +167,10 @@ _JSON_KEY = r"\"(?:choice|prediction|selected_options?|selection|option)s?\""
 STRONG: MarkerSet = marker_set(
     _marker("answer", r"answers?(?![a-z])"),
     _marker("\\boxed", r"\\boxed ?\{", word=False),
-    _marker("option", _OPTION_WORD, _QUALIFIER),
-    _marker("choice", _OPTION_WORD, _QUALIFIER),
-    _marker("letter", _OPTION_WORD, _QUALIFIER),
+    *(
+        _marker(noun, _OPTION_WORD, _QUALIFIER, words=(noun, noun + "s"))
+        for noun in ("option", "choice", "letter")
+    ),
     *(
         _marker(verb, rf"{verb}(?![a-z])", _I_WOULD)
         for verb in ("choose", "select", "pick", "go with", "opt for")
@@ -196,13 +240,22 @@ WEAK: MarkerSet = marker_set(
 )
 
 _CANNOT = r"(?:can ?not|can't|unable to|not able to|impossible to|hard to|difficult to)"
+# The words each keyword of _CANNOT starts ("can not", "cannot", "can't", "not able to").
+_CANNOT_WORDS = {
+    "can": ("can", "cannot"),
+    "unable": ("unable",),
+    "not able": ("not",),
+    "impossible": ("impossible",),
+    "hard": ("hard",),
+    "difficult": ("difficult",),
+}
 _DECIDE = r"(?:determine|tell|say|answer|judge|assess|decide|verify|be sure|see the image)(?![a-z])"
 
 #: Refusals: "I cannot determine...", "not sure", "I'm sorry", "无法".
 REFUSAL: MarkerSet = marker_set(
     *(
-        _marker(keyword, rf"{_CANNOT} (?:[a-z]+ )?{_DECIDE}")
-        for keyword in ("can", "unable", "not able", "impossible", "hard", "difficult")
+        _marker(keyword, rf"{_CANNOT} (?:[a-z]+ )?{_DECIDE}", words=words)
+        for keyword, words in _CANNOT_WORDS.items()
     ),
     _marker("not sure", r"not sure(?![a-z])"),
     _marker("not certain", r"not certain(?![a-z])"),
@@ -216,3 +269,39 @@ _ASCII_GROUPS: dict[int, MarkerSet] = {
     id(markers): tuple(entry for entry in markers if entry[1])
     for markers in (STRONG, TRUE_FALSE_STATEMENT, MEDIUM, WEAK, REFUSAL)
 }
+
+
+# Every byte but a-z becomes a space (bytes.translate is much faster than str.translate).
+_NOT_LETTERS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+
+
+def ascii_words(lowered: str) -> frozenset[bytes] | None:
+    """The words (runs of a-z, as bytes) of an ASCII lower-cased text; None for any other text.
+
+    A marker that must start a word (``Marker.word``) can only start where such a run
+    does (the character before it is no letter or digit), so its start words
+    (``Marker.words``) are among these when the marker is in the text.
+
+    >>> sorted(ascii_words("i'd answer: b2")), ascii_words("答案") is None
+    ([b'answer', b'b', b'd', b'i'], True)
+    """
+    if not lowered.isascii():
+        return None
+    return frozenset(lowered.encode("ascii").translate(_NOT_LETTERS).split())
+
+
+def _gate(markers: MarkerSet) -> tuple[frozenset[bytes], tuple[str, ...]]:
+    """(the words the groups start, the ASCII keywords of groups whose words are not known)."""
+    starts: set[bytes] = set()
+    others = []
+    for keyword, ascii_keyword, group in markers:
+        if any(marker.words is None for marker in group):
+            if ascii_keyword:
+                others.append(keyword)
+        else:
+            for marker in group:
+                starts.update(word.encode("ascii") for word in marker.words or ())
+    return frozenset(starts), tuple(others)
+
+
+_GATES = {id(markers): _gate(markers) for markers in (STRONG, TRUE_FALSE_STATEMENT, MEDIUM, WEAK, REFUSAL)}

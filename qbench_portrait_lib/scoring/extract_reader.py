@@ -31,6 +31,7 @@ from qbench_portrait_lib.scoring.extract_markers import (
     STRONG,
     WEAK,
     MarkerSet,
+    ascii_words,
     contains_marker,
     find_markers,
 )
@@ -102,6 +103,7 @@ class Reader(TrueFalseLayers, ChoiceForms):
         self.question = question
         self.text = text
         self.lowered = lower_same_length(text)
+        self.words = ascii_words(self.lowered)
         self.table = table
         self.question_type = question_type
         self.n_options = len(table.texts)
@@ -219,7 +221,7 @@ class Reader(TrueFalseLayers, ChoiceForms):
         """
         end = len(self.text)
         explicit = markers is STRONG
-        for start, marker_end in reversed(find_markers(self.lowered, markers)):
+        for start, marker_end in reversed(find_markers(self.lowered, markers, self.words)):
             if not CONDITIONAL.search(self.lowered, max(0, start - 60), start):
                 verdict = self.statement(marker_end, end=end, explicit=explicit)
                 if verdict and self.question_type == "true_false" and negation_raised(self.lowered, start):
@@ -242,7 +244,7 @@ class Reader(TrueFalseLayers, ChoiceForms):
     def mentions(self) -> tuple[int, ...]:
         """Options named anywhere: option texts, "option B", "(B)"; hedges give ()."""
         found = set(self.table.mentioned(self.lowered))
-        for start, end in find_markers(self.lowered, WEAK):
+        for start, end in find_markers(self.lowered, WEAK, self.words):
             tokens = tokenize(self.text, end, end + 40)
             letters = parse_letter_list(tokens, 0, self.text, self.n_options)
             if letters.status == HEDGE:
@@ -272,7 +274,7 @@ class Reader(TrueFalseLayers, ChoiceForms):
             verdict = self.leading()
         if verdict is not None:
             return verdict
-        if contains_marker(self.lowered, REFUSAL):
+        if contains_marker(self.lowered, REFUSAL, self.words):
             return _UNUSABLE
         if self.lowered.lstrip(_JUNK).startswith(_EVERY_STARTS):
             verdict = self.every_option()

@@ -54,6 +54,7 @@ class TrueFalseLayers:
     table: OptionTable
     n_options: int
     question: str | None
+    words: frozenset[bytes] | None
     conflict: bool
     last_statement: Callable[[MarkerSet], tuple[int, ...] | None]
 
@@ -98,7 +99,7 @@ class TrueFalseLayers:
             verdict = self.last_statement(TRUE_FALSE_STATEMENT)
         if verdict is not None:
             return verdict
-        if contains_marker(self.lowered, REFUSAL):
+        if contains_marker(self.lowered, REFUSAL, self.words):
             return _UNUSABLE
         verdict = self.leading_letter()
         if verdict is not None:

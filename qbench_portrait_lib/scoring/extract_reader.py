@@ -22,6 +22,7 @@ from qbench_portrait_lib.scoring.extract_letters import (
     OPENERS,
     Token,
     is_letter_run,
+    skip,
     tokenize,
 )
 from qbench_portrait_lib.scoring.extract_markers import (
@@ -96,8 +97,8 @@ _EVERY_STARTS = (
 _ENUMERATED = re.compile(r"[0-9][.)] ?[A-Z](?![a-z])")
 
 
-class Reader(TrueFalseLayers, ChoiceForms):
-    """One response and one option list: the layers of the module docstring."""
+class _Response:
+    """One prepared response and one option table: the state every layer reads."""
 
     def __init__(self, text: str, table: OptionTable, question_type: str, question: str | None = None):
         self.question = question
@@ -118,72 +119,26 @@ class Reader(TrueFalseLayers, ChoiceForms):
     def letter_negation(self, end: int) -> str | None:
         return negation_scope(self.text, self.lowered, end)
 
-    def statement(
-        self, position: int, fillers: bool = True, end: int | None = None, explicit: bool = False
-    ) -> tuple[int, ...] | None:
-        """What the text right after ``position`` (up to ``end``) commits to (None: nothing readable)."""
-        stop = position + FRAGMENT_CHARS if end is None else min(end, position + FRAGMENT_CHARS)
-        tokens = tokenize(self.text, position, stop)
-        i, n = 0, len(tokens)
-        if fillers:
-            while i < n and (tokens[i][0].lower() in _FILLER_WORDS or tokens[i][0] in _FILLER_MARKS):
-                if explicit and is_letter_run(tokens[i][0], self.n_options):
-                    break  # "The answer is BE": letters, not the verb
-                i += 1
-        else:
-            while i < n and tokens[i][0] in _LEADING_MARKS:
-                i += 1
-        if i >= n:
-            return None
-        if self.question_type == "true_false":
-            j = i
-            while j < len(tokens) and tokens[j][0] in OPENERS:
-                j += 1
-            if j >= len(tokens):
-                return None
-            letter = self.true_false_letter(tokens, j) if len(tokens[j][0]) == 1 else None
-            if letter is not None:
-                return letter
-            return self.true_false(true_false_at(self.lowered, tokens[j][1]))
-        if tokens[i][0].lower() == "not":  # "The answer is not A but B"
-            i = after_but(tokens, i + 1, self.text, self.n_options)
-            if i is None:
-                return None
-        letters = parse_letter_list(
-            tokens, i, self.text, self.n_options, self.option_here, self.letter_negation, explicit, self.multi
-        )
-        if letters.status == LETTERS:
-            return letters.indices
-        if letters.status == CONFLICT:
-            self.conflict = True
-            return _UNUSABLE
-        if letters.status == NEGATED:  # "B is wrong" names B but does not choose it
-            return None
-        if letters.status != NONE:
-            return _UNUSABLE
-        return self._option_texts(tokens, i, OPENERS | _ARTICLES if fillers else OPENERS)
 
-    def leading(self) -> tuple[int, ...] | None:
-        """Letters or option texts at the very start ("B. ...", "A, C", "Slightly blurry")."""
-        start = _LEADING_JUNK.match(self.text).end()
-        if start >= len(self.text):
-            return None
-        label = _QA_ANSWER.search(self.lowered) if _QA_LABELS.match(self.lowered) else None
-        if label is not None:  # "Q: Which regions? A: Hair, background."
-            return self.statement(label.end(), explicit=True)
-        if self.lowered.startswith("only ", start):  # "Only A.", "Only B and D"
-            letters = parse_letter_list(tokenize(self.text, start + 5), 0, self.text, self.n_options)
-            if letters.status == LETTERS and not self.text[letters.end :].strip(" .!\n"):
-                return letters.indices
-        first, second = self.text[start], self.text[start + 1 : start + 2]
-        letter_like = first.isascii() and first.isalpha() and not (second.isalpha() and second.islower())
-        letter_like = letter_like or bool(_ENUMERATED.match(self.text, start))  # "1) B 2) C"
-        if not letter_like and self.table.option_at(self.lowered, start) is None:
-            return None  # cheap exit for ordinary sentences
-        return self.statement(0, fillers=False)
+def _skip_fillers(tokens: list[Token], fillers: bool, explicit: bool, n_options: int) -> int:
+    """Index of the first token after the fillers ("is", "option", ":") or leading marks."""
+    i, n = 0, len(tokens)
+    if fillers:
+        while i < n and (tokens[i][0].lower() in _FILLER_WORDS or tokens[i][0] in _FILLER_MARKS):
+            if explicit and is_letter_run(tokens[i][0], n_options):
+                break  # "The answer is BE": letters, not the verb
+            i += 1
+    else:
+        while i < n and tokens[i][0] in _LEADING_MARKS:
+            i += 1
+    return i
 
-    def _option_texts(self, tokens: list[Token], i: int, openers: frozenset[str]) -> tuple[int, ...] | None:
-        """Option texts listed from token ``i`` on ("Slightly blurry", "eyes and hair")."""
+
+class _OptionTextList(_Response):
+    """Reads a letter list or option texts listed in a row ("A, C", "Slightly blurry")."""
+
+    def option_texts(self, tokens: list[Token], i: int, openers: frozenset[str]) -> tuple[int, ...] | None:
+        """Option texts listed from token ``i`` on; None when there is none (or one is negated)."""
         found: list[int] = []
         new_line = False
         while True:
@@ -212,6 +167,55 @@ class Reader(TrueFalseLayers, ChoiceForms):
                 i += 1
         return tuple(sorted(set(found))) if found else None
 
+    def letters_or_texts(
+        self, tokens: list[Token], i: int, explicit: bool, openers: frozenset[str]
+    ) -> tuple[int, ...] | None:
+        """A letter list at token ``i``, else the option texts listed there."""
+        letters = parse_letter_list(
+            tokens, i, self.text, self.n_options, self.option_here, self.letter_negation, explicit, self.multi
+        )
+        if letters.status == LETTERS:
+            return letters.indices
+        if letters.status == CONFLICT:
+            self.conflict = True
+            return _UNUSABLE
+        if letters.status == NEGATED:  # "B is wrong" names B but does not choose it
+            return None
+        if letters.status != NONE:
+            return _UNUSABLE
+        return self.option_texts(tokens, i, openers)
+
+
+class _Statements(TrueFalseLayers, _OptionTextList):
+    """Reads what a statement commits to: after a marker ("Answer: B") or at the start."""
+
+    def statement(
+        self, position: int, fillers: bool = True, end: int | None = None, explicit: bool = False
+    ) -> tuple[int, ...] | None:
+        """What the text right after ``position`` (up to ``end``) commits to (None: nothing readable)."""
+        stop = position + FRAGMENT_CHARS if end is None else min(end, position + FRAGMENT_CHARS)
+        tokens = tokenize(self.text, position, stop)
+        i = _skip_fillers(tokens, fillers, explicit, self.n_options)
+        if i >= len(tokens):
+            return None
+        if self.question_type == "true_false":
+            return self.true_false_statement(tokens, i)
+        if tokens[i][0].lower() == "not":  # "The answer is not A but B"
+            i = after_but(tokens, i + 1, self.text, self.n_options)
+            if i is None:
+                return None
+        return self.letters_or_texts(tokens, i, explicit, OPENERS | _ARTICLES if fillers else OPENERS)
+
+    def true_false_statement(self, tokens: list[Token], i: int) -> tuple[int, ...] | None:
+        """A letter ("B") or a verdict ("not true") at token ``i`` (after openers)."""
+        j = skip(tokens, i, OPENERS)
+        if j >= len(tokens):
+            return None
+        letter = self.true_false_letter(tokens, j) if len(tokens[j][0]) == 1 else None
+        if letter is not None:
+            return letter
+        return self.true_false(true_false_at(self.lowered, tokens[j][1]))
+
     def last_statement(self, markers: MarkerSet) -> tuple[int, ...] | None:
         """The last statement introduced by one of ``markers`` that names something.
 
@@ -231,6 +235,29 @@ class Reader(TrueFalseLayers, ChoiceForms):
             end = start
         return None
 
+
+class _Openings(_Statements):
+    """Reads the start and the very end of a response ("B. ...", "... Based on this: B.")."""
+
+    def leading(self) -> tuple[int, ...] | None:
+        """Letters or option texts at the very start ("B. ...", "A, C", "Slightly blurry")."""
+        start = _LEADING_JUNK.match(self.text).end()
+        if start >= len(self.text):
+            return None
+        label = _QA_ANSWER.search(self.lowered) if _QA_LABELS.match(self.lowered) else None
+        if label is not None:  # "Q: Which regions? A: Hair, background."
+            return self.statement(label.end(), explicit=True)
+        if self.lowered.startswith("only ", start):  # "Only A.", "Only B and D"
+            letters = parse_letter_list(tokenize(self.text, start + 5), 0, self.text, self.n_options)
+            if letters.status == LETTERS and not self.text[letters.end :].strip(" .!\n"):
+                return letters.indices
+        first, second = self.text[start], self.text[start + 1 : start + 2]
+        letter_like = first.isascii() and first.isalpha() and not (second.isalpha() and second.islower())
+        letter_like = letter_like or bool(_ENUMERATED.match(self.text, start))  # "1) B 2) C"
+        if not letter_like and self.table.option_at(self.lowered, start) is None:
+            return None  # cheap exit for ordinary sentences
+        return self.statement(0, fillers=False)
+
     def after_last_colon(self) -> tuple[int, ...] | None:
         """Letters ending the response after a colon ("Based on the analysis: B.")."""
         colon = self.text.rfind(":")
@@ -240,6 +267,10 @@ class Reader(TrueFalseLayers, ChoiceForms):
         if letters.status != LETTERS or self.text[letters.end :].strip(" .!)\n"):
             return None
         return letters.indices
+
+
+class _Mentions(_Response):
+    """Reads the options named anywhere in the response (the last layer)."""
 
     def mentions(self) -> tuple[int, ...]:
         """Options named anywhere: option texts, "option B", "(B)"; hedges give ()."""
@@ -258,7 +289,12 @@ class Reader(TrueFalseLayers, ChoiceForms):
                 found.add(index)
         return tuple(sorted(found))
 
+
+class Reader(_Openings, ChoiceForms, _Mentions):
+    """One response and one option list: the layers of the module docstring, in order."""
+
     def read(self) -> tuple[int, ...]:
+        """The options the response commits to (() for nothing)."""
         if self.question_type == "true_false":
             return self.read_true_false_layers()
         verdict = self.last_statement(STRONG)
@@ -267,29 +303,35 @@ class Reader(TrueFalseLayers, ChoiceForms):
         if self.table.is_echo(self.lowered):  # the options repeated: only a conclusion after them counts
             verdict = self.last_statement(MEDIUM)
             return verdict if verdict is not None else self.final_letters() or _UNUSABLE
-        text = self.text
-        # The cheap tests below (C-level string methods) skip the layers that cannot apply.
-        verdict = self.checklist() if "[" in text or ":" in text or "-" in text else None
+        # The cheap tests (C-level string methods) skip the layers that cannot apply.
+        verdict = self.checklist() if "[" in self.text or ":" in self.text or "-" in self.text else None
         if verdict is None:
             verdict = self.leading()
         if verdict is not None:
             return verdict
         if contains_marker(self.lowered, REFUSAL, self.words):
             return _UNUSABLE
-        if self.lowered.lstrip(_JUNK).startswith(_EVERY_STARTS):
-            verdict = self.every_option()
+        verdict = self.conclusion()
+        return verdict if verdict is not None else self.named_anywhere()
+
+    def conclusion(self) -> tuple[int, ...] | None:
+        """ "All of the above", "I think B", "...: B.", "Not A. Not C. B.", "B is correct",
+        "C is fine; A and D are blurred": the first of these layers that reads something."""
+        verdict = self.every_option() if self.lowered.lstrip(_JUNK).startswith(_EVERY_STARTS) else None
         if verdict is None:
             verdict = self.last_statement(MEDIUM)
         if verdict is None:
             verdict = self.after_last_colon()
-        if verdict is None and text.rstrip(_TRAILING)[-1:].isupper():
+        if verdict is None and self.text.rstrip(_TRAILING)[-1:].isupper():
             verdict = self.final_letters()
         if verdict is None:
             verdict = self.affirmed_letter()
         if verdict is None:
             verdict = self.clause_letters()
-        if verdict is not None:
-            return verdict
+        return verdict
+
+    def named_anywhere(self) -> tuple[int, ...]:
+        """Options named anywhere: texts and letters, else inflections; with Chinese names."""
         found = self.mentions() or self.inflected_mentions()
         chinese = None if self.lowered.isascii() else self.chinese_mentions()
         if chinese is None:

@@ -11,32 +11,16 @@ from hypothesis import strategies as st
 from test_scoring_aggregate import reference
 
 from qbench_portrait_lib.scoring import OpenEndedItem, score_predictions
-from qbench_portrait_lib.scoring.open_ended import proxy_score, quality_terms, tokenize
+from qbench_portrait_lib.scoring.open_ended import proxy_score
 
 REFERENCE = "The eyes are severely blurred."
-
-
-@pytest.mark.parametrize(
-    ("response", "expected_terms"),
-    [
-        ("No noise at all.", {"not:noise"}),
-        ("No visible noise, and without any blur.", {"not:noise", "not:blur"}),
-        ("The image is not blurry, but noisy.", {"not:blur", "noise"}),
-        ("Motion blur on the hands.", {"motion_blur", "region:hands"}),
-        ("Nothing wrong with the eyes", {"region:eyes"}),  # "nothing" is not a negator of a term here
-        ("There is noticeable grain in the background.", {"severity:moderate", "noise", "region:background"}),
-        ("The hand has extra fingers.", {"region:hands", "malformation"}),
-    ],
-)
-def test_quality_terms_with_polarity(response, expected_terms):
-    assert quality_terms(tokenize(response)) == expected_terms
 
 
 def test_agreeing_answer_beats_a_negated_one_beats_an_unrelated_one():
     agreeing = proxy_score("Heavily blurred eyes.", [REFERENCE])
     negated = proxy_score("The eyes are not blurred.", [REFERENCE])
     unrelated = proxy_score("A pleasing composition.", [REFERENCE])
-    assert agreeing > negated > unrelated == 0.0
+    assert agreeing == 1.0 and negated == unrelated == 0.0
     assert proxy_score(REFERENCE, [REFERENCE]) == 1.0
 
 
@@ -46,8 +30,15 @@ def test_best_reference_counts():
     )
 
 
-def test_reference_without_quality_terms_uses_token_f1_alone():
+def test_reference_without_claims_uses_token_f1_alone():
     assert proxy_score("red hat", ["a red scarf"]) == pytest.approx(0.5)
+
+
+def test_the_scorer_passes_the_question_so_a_bare_yes_no_answer_counts():
+    refs = [reference("y1", "i1", "open_ended", [], ["No, the image is clean."])]
+    refs[0]["question"] = "Is there visible noise?"
+    result = score_predictions(["No."], refs, return_details=True)
+    assert result["details"][0]["proxy_score"] == 1.0
 
 
 @settings(max_examples=200, deadline=None)

@@ -148,7 +148,7 @@ def measure(answers: Sequence[GradedAnswer], score: Callable[[GradedAnswer], flo
 
 def current_proxy(answer: GradedAnswer) -> float:
     """The package's proxy score of one graded answer."""
-    return proxy_score(answer.text, answer.references)
+    return proxy_score(answer.text, answer.references, answer.question)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -173,7 +173,7 @@ def score_items(
             )
     for position, judged_score in zip(open_positions, judge_scores, strict=True):
         reference = references[position]
-        proxy = proxy_score(predictions[position], reference.answer)
+        proxy = proxy_score(predictions[position], reference.answer, reference.question)
         items[position] = score_open(reference, proxy, judged_score, judged=judge is not None)
     return [item for item in items if item is not None]
 

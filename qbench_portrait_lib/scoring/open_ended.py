@@ -1,192 +1,63 @@
-"""The offline proxy score for open-ended answers (deterministic, in [0, 1]).
+"""The offline proxy score for open-ended answers: it reads claims, not words (in [0, 1]).
 
-It is a *proxy*, not the paper's judged score: it rewards a response that names the
-same quality attributes as the reference — severity words, distortion names and image
-regions, each with its polarity ("no noise" is not "noise") — and that shares its words.
+It is a *proxy*, not the paper's judged score. Reference and response are turned into
+quality claims (:mod:`open_ended_claims`: attribute, value, regions, severity). Each claim
+of the reference is *matched* by a response claim that says the same of an overlapping
+region (credit 1, less when the stated severities differ: 0.75 one step apart, 0.5 two),
+*contradicted* by one that says the opposite or another value there (-0.5), or missing
+(0); a claim both matched and contradicted earns nothing, unless only a bare "fine"
+contradicts it ("a bit soft, otherwise fine" still says soft). Claims of absence ("the rest is clean") weigh half when the reference also names a
+flaw. The score is the credit over the weight, times ``1 / (1 + 0.25 * (extras - 1))``
+when the response makes more than one claim the reference neither supports nor
+contradicts, so listing every term does not pay. Calibrated to the judge's 0/1/2 rubric
+/ 2: a full match scores 1.0, a partial one about 0.5, a contradiction 0.
 
-``proxy = 0.5 * term_f1 + 0.5 * token_f1`` when the reference names quality terms, else
-``token_f1``; the best over the reference answers counts. Both F1s are set/bag overlaps
-of normalised lower-case tokens; articles and a few function words are ignored. Text is
-scanned once, left to right, so the cost is linear in its length.
+Yes/no questions are answered by polarity: a "No." against a reference that starts with
+"No" scores 1.0, the wrong polarity 0, and a right polarity with claims 0.5 + half the
+claim score. A reference without claims falls back to token F1; a response without
+claims against one with claims gets half its token F1. The best reference answer counts.
 
->>> round(proxy_score("The background is severely blurred.", ["The background is heavily blurred."]), 3)
-0.833
->>> proxy_score("There is no noise in the face.", ["The face shows strong noise."])
-0.45
+>>> proxy_score("The face is very blurry, the background sharp.", ["Heavily blurred face, sharp background."])
+1.0
+>>> proxy_score("The background is blurred, the face sharp.", ["Heavily blurred face, sharp background."])
+0.0
+>>> proxy_score("No.", ["No, the image is clean."], question="Is there visible noise?")
+1.0
 >>> proxy_score(None, ["Sharp eyes."])
 0.0
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-_TOKEN = re.compile(r"[a-z0-9]+|[.,;:!?]")
-_CLAUSE_BREAKS = frozenset(".,;:!?") | {"but", "while", "although", "though", "whereas", "however"}
-_NEGATORS = frozenset(
-    {"no", "not", "without", "never", "none", "lacks", "lack", "free", "nor", "isn", "doesn"}
+from qbench_portrait_lib.scoring.open_ended_claims import REGION_ONLY, QualityClaim, read_claims
+from qbench_portrait_lib.scoring.open_ended_lexicon import (
+    NO,
+    PARTIAL_VALUES,
+    YES,
+    YES_NO_QUESTION,
+    tokenize,
 )
-_NEGATION_SCOPE = 3  # a negator reaches the next three words of its clause
+
+__all__ = ["proxy_score", "token_f1", "tokenize", "claim_score"]
+
 _IGNORED = frozenset(
     {"a", "an", "the", "is", "are", "was", "were", "be", "of", "in", "on", "at", "it", "its"}
 )
-
-
-def _lexicon(groups: dict[str, Iterable[str]]) -> dict[tuple[str, ...], str]:
-    return {tuple(phrase.split()): concept for concept, phrases in groups.items() for phrase in phrases}
-
-
-# Surface phrases (already tokenised by _TOKEN) mapped to the concept they name.
-_TERMS: dict[tuple[str, ...], str] = _lexicon(
-    {
-        # severity, coarse ordinal buckets
-        # "no", "none" and "without" are negators: the absence of a flaw reads as "not:<flaw>"
-        "severity:none": ["clean", "flawless", "pristine", "perfect"],
-        "severity:slight": ["slight", "slightly", "mild", "mildly", "minor", "little", "faint", "subtle"],
-        "severity:moderate": ["moderate", "moderately", "noticeable", "noticeably", "somewhat", "medium"],
-        "severity:severe": [
-            "severe",
-            "severely",
-            "heavy",
-            "heavily",
-            "strong",
-            "strongly",
-            "very",
-            "extremely",
-            "significant",
-            "significantly",
-            "serious",
-            "seriously",
-            "obvious",
-        ],
-        # technical distortions
-        "blur": ["blur", "blurry", "blurred", "blurriness", "out of focus", "soft", "unsharp", "defocus"],
-        "motion_blur": ["motion blur", "motion blurred", "camera shake"],
-        "sharp": ["sharp", "sharpness", "crisp", "in focus", "clear", "clarity", "detailed"],
-        "noise": ["noise", "noisy", "grain", "grainy", "speckle", "speckles"],
-        "compression": ["compression", "jpeg", "artifact", "artifacts", "artefacts", "blocky", "blocking"],
-        "overexposure": [
-            "overexposed",
-            "overexposure",
-            "over exposed",
-            "blown out",
-            "too bright",
-            "washed out",
-        ],
-        "underexposure": ["underexposed", "underexposure", "under exposed", "too dark", "dark", "dim"],
-        "exposure": ["exposure", "exposed", "brightness", "lighting", "bright"],
-        "contrast": ["contrast"],
-        "color": ["color", "colour", "colors", "colours", "color cast", "saturation", "saturated", "tint"],
-        "pixelation": ["pixelated", "pixelation", "pixel", "pixels", "low resolution"],
-        # AIGC-specific distortions
-        "malformation": [
-            "malformed",
-            "malformation",
-            "deformed",
-            "deformation",
-            "distorted",
-            "distortion",
-            "extra fingers",
-            "extra finger",
-            "missing fingers",
-            "fused",
-            "mutated",
-        ],
-        "asymmetry": ["asymmetric", "asymmetry", "asymmetrical", "uneven", "mismatched"],
-        "unnatural": [
-            "unnatural",
-            "artificial",
-            "plastic",
-            "waxy",
-            "fake",
-            "uncanny",
-            "smooth",
-            "airbrushed",
-        ],
-        "natural": ["natural", "realistic", "lifelike", "real"],
-        "texture": ["texture", "textures", "pores", "detail"],
-        # aesthetics
-        "composition": [
-            "composition",
-            "composed",
-            "framing",
-            "framed",
-            "centered",
-            "cropped",
-            "rule of thirds",
-        ],
-        "aesthetic_good": ["pleasing", "beautiful", "harmonious", "good", "excellent"],
-        "aesthetic_bad": ["poor", "bad", "unpleasant", "cluttered", "distracting", "awkward"],
-        # regions
-        "region:eyes": ["eye", "eyes", "eyelashes", "iris", "pupils"],
-        "region:hair": ["hair", "hairline", "beard", "eyebrows", "eyebrow"],
-        "region:face": ["face", "facial", "cheek", "cheeks", "forehead", "chin", "jaw"],
-        "region:skin": ["skin", "complexion"],
-        "region:mouth": ["mouth", "lips", "lip", "teeth", "smile"],
-        "region:nose": ["nose"],
-        "region:ears": ["ear", "ears"],
-        "region:hands": ["hand", "hands", "finger", "fingers", "fist"],
-        "region:background": ["background", "backdrop", "surroundings", "bokeh"],
-        "region:body": [
-            "body",
-            "shoulders",
-            "shoulder",
-            "neck",
-            "clothing",
-            "clothes",
-            "torso",
-            "arm",
-            "arms",
-        ],
-    }
+_BAD_VALUES = frozenset(
+    {"+", "over", "under", "extra", "missing", "yellow", "blue", "green", "magenta", "motion", "defocus"}
 )
-_LONGEST_TERM = max(len(phrase) for phrase in _TERMS)
-_TERM_STARTS = frozenset(phrase[0] for phrase in _TERMS)  # most tokens start no term: skip them fast
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case word and punctuation tokens.
-
-    >>> tokenize("Slightly blurry, isn't it?")
-    ['slightly', 'blurry', ',', 'isn', 't', 'it', '?']
-    """
-    return _TOKEN.findall(text.lower())
-
-
-def quality_terms(tokens: Sequence[str]) -> frozenset[str]:
-    """The quality concepts a text names, ``"not:"``-prefixed when negated.
-
-    The longest phrase wins at each position ("motion blur" over "blur").
-
-    >>> sorted(quality_terms(tokenize("No noise, but the eyes are slightly blurry.")))
-    ['blur', 'not:noise', 'region:eyes', 'severity:slight']
-    """
-    found: set[str] = set()
-    negated_until = -1
-    position = 0
-    while position < len(tokens):
-        token = tokens[position]
-        if token in _CLAUSE_BREAKS:
-            negated_until = -1
-            position += 1
-            continue
-        if token in _NEGATORS:
-            negated_until = position + _NEGATION_SCOPE
-        if token not in _TERM_STARTS:
-            position += 1
-            continue
-        for length in range(min(_LONGEST_TERM, len(tokens) - position), 0, -1):
-            concept = _TERMS.get(tuple(tokens[position : position + length]))
-            if concept is not None:
-                negated = position <= negated_until and not concept.startswith("region:")
-                found.add(f"not:{concept}" if negated else concept)
-                position += length
-                break
-        else:
-            position += 1
-    return frozenset(found)
+_GOOD_VALUES = frozenset({"-", "good", "none"})
+#: Attributes whose values say whether something is wrong ("any" is their wildcard).
+_FLAWS = frozenset(
+    "blur blur_kind noise compression pixelation exposure cast tilt crop clutter merge smear repetition "
+    "incoherence malformation finger_count asymmetry artificial stiffness".split()
+)
+CONTRADICTION_PENALTY = 0.5
+EXTRA_PENALTY = 0.25
+MATCH, PARTIAL, CONTRADICT, UNRELATED = "match", "partial", "contradict", "unrelated"
 
 
 def _f1(overlap: float, predicted: int, reference: int) -> float:
@@ -208,20 +79,143 @@ def token_f1(response_tokens: Sequence[str], reference_tokens: Sequence[str]) ->
     return _f1(overlap, sum(response.values()), sum(reference.values()))
 
 
-def _proxy_against(response_tokens: list[str], response_terms: frozenset[str], reference: str) -> float:
-    reference_tokens = tokenize(reference)
-    words = token_f1(response_tokens, reference_tokens)
-    reference_terms = quality_terms(reference_tokens)
-    if not reference_terms:
-        return words
-    terms = _f1(len(response_terms & reference_terms), len(response_terms), len(reference_terms))
-    return 0.5 * terms + 0.5 * words
+def _verdict(value: str) -> str | None:
+    """"bad" for a flaw that is there, "good" for one that is not, else None."""
+    return "bad" if value in _BAD_VALUES else "good" if value in _GOOD_VALUES else None
 
 
-def proxy_score(response: str | None, references: Sequence[str]) -> float:
-    """The proxy score of ``response`` against its best-matching reference answer."""
+def _regions_meet(first: frozenset[str], second: frozenset[str]) -> bool:
+    return not first or not second or "all" in first or "all" in second or bool(first & second)
+
+
+def relation(reference: QualityClaim, response: QualityClaim) -> str:
+    """How a response claim bears on a reference claim: match, partial, contradict or unrelated.
+
+    >>> blur = QualityClaim("blur", "+", frozenset({"face"}), None)
+    >>> relation(blur, QualityClaim("blur", "-", frozenset({"face"}), None))
+    'contradict'
+    >>> relation(blur, QualityClaim("any", "-", frozenset({"background"}), None))
+    'unrelated'
+    >>> relation(QualityClaim("cast", "yellow", frozenset(), None), QualityClaim("cast", "+", frozenset(), None))
+    'partial'
+    """
+    if response.attribute == REGION_ONLY:
+        if not (reference.regions & response.regions) or reference.attribute not in _FLAWS | {"any"}:
+            return UNRELATED
+        return MATCH if _verdict(reference.value) == "bad" else CONTRADICT
+    if not _regions_meet(reference.regions, response.regions):
+        return UNRELATED
+    if {reference.attribute, response.attribute} == {"blur", "blur_kind"}:
+        return _blur_and_its_kind(reference, response)
+    if reference.attribute == response.attribute:
+        if reference.value == response.value:
+            return MATCH
+        either_way = {(reference.attribute, response.value, reference.value)}
+        either_way.add((reference.attribute, reference.value, response.value))
+        if either_way & PARTIAL_VALUES:
+            return PARTIAL
+        return CONTRADICT
+    if "any" not in (reference.attribute, response.attribute):
+        return UNRELATED
+    other = response if reference.attribute == "any" else reference
+    if other.attribute not in _FLAWS | {"any"}:
+        return UNRELATED
+    ours, theirs = _verdict(reference.value), _verdict(response.value)
+    if ours is None or theirs is None:
+        return UNRELATED
+    if ours == theirs:
+        return MATCH if "bad" not in (ours, theirs) or reference.attribute != "any" else PARTIAL
+    return CONTRADICT
+
+
+def _blur_and_its_kind(reference: QualityClaim, response: QualityClaim) -> str:
+    """A kind of blur is blur; plain blur only half answers which kind."""
+    if reference.attribute == "blur":
+        return MATCH if reference.value == "+" else CONTRADICT
+    return PARTIAL if response.value == "+" else CONTRADICT
+
+
+def _severity_credit(reference: QualityClaim, response: QualityClaim) -> float:
+    if reference.severity is None or response.severity is None:
+        return 1.0
+    return 1.0 - 0.25 * abs(reference.severity - response.severity)
+
+
+def _weights(claims: Sequence[QualityClaim]) -> list[float]:
+    flaws = any(_verdict(c.value) == "bad" for c in claims)
+    return [0.5 if flaws and _verdict(c.value) == "good" else 1.0 for c in claims]
+
+
+def claim_score(reference: Sequence[QualityClaim], response: Sequence[QualityClaim]) -> float:
+    """The credit of ``response`` on the reference's claims, in [0, 1] (see the module doc).
+
+    >>> ref = read_claims("Strong noise in the background; the face is clean.")
+    >>> round(claim_score(ref, read_claims("Some grain in the backdrop.")), 3)
+    0.5
+    """
+    if not reference:
+        return 0.0
+    used: set[int] = set()
+    credit = 0.0
+    for claim, weight in zip(reference, _weights(reference), strict=True):
+        best, hedges = 0.0, []  # hedges: per contradiction, whether a bare "fine" made it
+        for index, said in enumerate(response):
+            kind = relation(claim, said)
+            if kind != UNRELATED:
+                used.add(index)
+            if kind == CONTRADICT:
+                hedges.append(said.attribute == "any")
+            elif kind in (MATCH, PARTIAL):
+                share = 1.0 if kind == MATCH else 0.5
+                best = max(best, share * _severity_credit(claim, said))
+        if not hedges or (best and all(hedges)):  # "a bit soft, otherwise fine" still says soft
+            credit += best * weight
+        elif not best:
+            credit -= CONTRADICTION_PENALTY * weight  # said both ways: no credit, no penalty
+    extras = sum(1 for i, c in enumerate(response) if i not in used and c.attribute != REGION_ONLY)
+    score = max(0.0, credit) / sum(_weights(reference))
+    return score / (1 + EXTRA_PENALTY * max(0, extras - 1))
+
+
+def _polarity(tokens: Sequence[str]) -> str | None:
+    """"yes" or "no" when the text opens with one ("Not really" is a no)."""
+    if not tokens:
+        return None
+    if tokens[0] in YES:
+        return "yes"
+    if tokens[0] in NO or tokens[:2] in (["not", "really"], ["not", "at"]):
+        return "no"
+    return None
+
+
+def _against(response: str, claims: list[QualityClaim], reference: str, yes_no: bool) -> float:
+    reference_claims = read_claims(reference)
+    if yes_no:
+        expected, said = _polarity(tokenize(reference)), _polarity(tokenize(response))
+        if expected is not None and said is not None:
+            if expected != said:
+                return 0.0
+            return 1.0 if not claims else 0.5 + 0.5 * claim_score(reference_claims, claims)
+    if not reference_claims:
+        return token_f1(tokenize(response), tokenize(reference))
+    if not claims:
+        return 0.5 * token_f1(tokenize(response), tokenize(reference))
+    return claim_score(reference_claims, claims)
+
+
+def proxy_score(response: str | None, references: Sequence[str], question: str = "") -> float:
+    """The proxy score of ``response`` against its best-matching reference answer.
+
+    ``question`` decides whether polarity answers it (it starts with "Is", "Does"...).
+
+    >>> proxy_score("A slight yellow tint.", ["A strong yellow colour cast."])
+    0.5
+    >>> proxy_score("The image has a blue cast.", ["A strong yellow colour cast."])
+    0.0
+    """
     if not response or not response.strip() or not references:
         return 0.0
-    response_tokens = tokenize(response)
-    response_terms = quality_terms(response_tokens)
-    return max(_proxy_against(response_tokens, response_terms, reference) for reference in references)
+    claims = read_claims(response, region_only=True)
+    question_tokens = tokenize(question)
+    yes_no = bool(question_tokens) and question_tokens[0] in YES_NO_QUESTION
+    return max(_against(response, claims, reference, yes_no) for reference in references)

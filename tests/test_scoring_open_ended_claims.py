@@ -1,0 +1,156 @@
+"""The claim-reading proxy, one kind of failure at a time (examples written for these tests,
+not taken from the held-out graded set in tests/heldout/)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qbench_portrait_lib.scoring.open_ended import proxy_score
+from qbench_portrait_lib.scoring.open_ended_claims import QualityClaim, read_claims
+
+
+def claims(text: str) -> set[tuple[str, str, frozenset[str]]]:
+    return {claim[:3] for claim in read_claims(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No noise at all.", {("noise", "-", frozenset())}),
+        ("The image is not blurry, but noisy.", {("blur", "-", frozenset()), ("noise", "+", frozenset())}),
+        ("The hair isn't sharp.", {("blur", "+", frozenset({"hair"}))}),
+        ("The eyes are crisp, whereas the backdrop is out of focus.",
+         {("blur", "-", frozenset({"eyes"})), ("blur", "+", frozenset({"background"}))}),
+        ("Heavy grain, mostly in the shadows of the hair.", {("noise", "+", frozenset({"hair"}))}),
+        ("A warm orange tone over the skin.", {("cast", "yellow", frozenset({"face"}))}),
+        ("The left hand has too many fingers.", {("finger_count", "extra", frozenset({"hands"}))}),
+        ("Lit from the right.", {("light_side", "right", frozenset())}),
+        ("The earrings do not match each other.", {("asymmetry", "+", frozenset({"jewellery"}))}),
+    ],
+)  # fmt: skip
+def test_claims_with_polarity_value_and_region(text, expected):
+    assert claims(text) == expected
+
+
+def test_severity_is_read_before_or_after_the_claim():
+    assert read_claims("Slightly grainy.")[0].severity == 1
+    assert read_claims("The hair is noisy, strongly.")[0].severity == 3
+    assert read_claims("Noise.")[0] == QualityClaim("noise", "+", frozenset(), None)
+
+
+@pytest.mark.parametrize(
+    ("reference", "right", "swapped"),
+    [
+        ("The hair is noisy while the face is clean.", "Grain in the hair; the face is fine.",
+         "The face is noisy but the hair is clean."),
+        ("The eyes are sharp but the hands are blurred.", "The hands are blurry, whereas the eyes are in focus.",
+         "The eyes are blurry, whereas the hands are in focus."),
+        ("Lit from the left, the right side in shadow.", "The light falls from the left.",
+         "The light falls from the right."),
+    ],
+)  # fmt: skip
+def test_problem_and_place_are_linked(reference, right, swapped):
+    assert proxy_score(right, [reference]) >= 0.9
+    assert proxy_score(swapped, [reference]) <= 0.1
+
+
+@pytest.mark.parametrize(
+    ("reference", "right", "other_value"),
+    [
+        ("A green colour cast over the skin.", "The skin has a greenish tint.", "The skin has a pink tint."),
+        ("The portrait is overexposed.", "Washed out and far too bright.", "It is underexposed."),
+        ("The photo is too dark.", "Murky and underexposed.", "The highlights are blown out."),
+        ("Motion blur.", "Camera shake smears everything.", "It is defocus blur."),
+        ("The subject stands at the right edge.", "The person is placed to the right.", "The person is centred."),
+    ],
+)  # fmt: skip
+def test_attribute_values_are_compared(reference, right, other_value):
+    assert proxy_score(right, [reference]) >= 0.9
+    assert proxy_score(other_value, [reference]) <= 0.1
+
+
+@pytest.mark.parametrize(
+    ("reference", "synonym"),
+    [
+        ("The image is strongly overexposed.", "Heavily clipped highlights everywhere."),
+        ("The background is noisy.", "The backdrop looks grainy."),
+        ("Motion blur over the whole image.", "Camera shake across the entire frame."),
+        ("The skin looks artificial.", "Plasticky skin."),
+        ("The earring is deformed.", "A warped earring."),
+        ("The fingers are fused.", "Two fingers have merged together."),
+        ("The subject is off-centre to the left.", "The person sits on the left."),
+    ],
+)
+def test_synonyms_outside_the_reference_words_count(reference, synonym):
+    assert proxy_score(synonym, [reference]) >= 0.75
+
+
+def test_keyword_stuffing_does_not_beat_a_paraphrase():
+    reference = ["The background is slightly noisy."]
+    paraphrase = proxy_score("Faint grain in the backdrop.", reference)
+    stuffing = proxy_score(
+        "Blur, noise, JPEG blocking, pixelation, overexposure, colour cast, tilt, deformed hands.", reference
+    )
+    assert paraphrase == 1.0 and stuffing <= 0.55
+
+
+@pytest.mark.parametrize(
+    ("question", "reference", "response", "expected"),
+    [
+        ("Is the image blurry?", "No, it is sharp.", "No.", 1.0),
+        ("Is the image blurry?", "No, it is sharp.", "Yes.", 0.0),
+        ("Does the face look plastic?", "Yes, the skin is waxy.", "Yes, it does.", 1.0),
+        ("Does the face look plastic?", "Yes, the skin is waxy.", "Not really.", 0.0),
+        ("Is there a colour cast?", "Yes, a magenta cast.", "Yes, a green cast.", 0.5),
+    ],
+)
+def test_yes_no_questions_are_answered_by_polarity(question, reference, response, expected):
+    assert proxy_score(response, [reference], question) == expected
+
+
+def test_without_a_yes_no_question_a_bare_no_is_not_an_answer():
+    assert proxy_score("No.", ["No, it is sharp."], "Describe the sharpness.") < 0.5
+
+
+@pytest.mark.parametrize(
+    ("reference", "response"),
+    [
+        ("Heavy blur over the whole image.", "The image is perfectly sharp."),
+        ("The image is clean, with no distortion.", "There is strong JPEG blocking."),
+        ("The hands are malformed.", "The hands look anatomically correct."),
+        ("The face is sharp.", "The face is sharp and the face is blurry."),
+    ],
+)
+def test_contradictions_score_zero(reference, response):
+    assert proxy_score(response, [reference]) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("reference", "response"),
+    [
+        ("Strong noise and slight blur.", "Strong noise."),
+        ("The eyes are severely blurred.", "The eyes are slightly blurred."),
+        ("A strong yellow colour cast.", "The colours are off."),
+        ("The image is heavily blurred.", "A bit soft, but otherwise fine."),
+        ("Strong grain in the backdrop.", "Mostly clean, with a little grain in the background."),
+    ],
+)
+def test_partial_answers_score_about_a_half(reference, response):
+    assert 0.4 <= proxy_score(response, [reference]) <= 0.6
+
+
+def test_absence_claims_weigh_half_beside_a_flaw():
+    score = proxy_score("The hands are deformed.", ["Only the hands are malformed; the face is realistic."])
+    assert score == pytest.approx(2 / 3)
+
+
+def test_one_unsupported_extra_claim_is_free_more_are_not():
+    reference = ["Slightly blurred eyes."]
+    assert proxy_score("The eyes are slightly blurred, and the hair is a little noisy.", reference) == 1.0
+    assert proxy_score("Slightly blurred eyes, noisy hair, blocky background.", reference) < 1.0
+
+
+def test_a_region_alone_answers_which_part_is_affected():
+    reference = ["The background shows strong blocking; the face is clean."]
+    assert proxy_score("The background.", reference) > proxy_score("The face and the background.", reference)
+    assert proxy_score("The face.", reference) == 0.0

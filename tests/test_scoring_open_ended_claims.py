@@ -43,7 +43,7 @@ def test_severity_is_read_before_or_after_the_claim():
     [
         ("The hair is noisy while the face is clean.", "Grain in the hair; the face is fine.",
          "The face is noisy but the hair is clean."),
-        ("The eyes are sharp but the hands are blurred.", "The hands are blurry, whereas the eyes are in focus.",
+        ("The eyes are sharp but the hands are blurred.", "Blurry hands, whereas the eyes are in focus.",
          "The eyes are blurry, whereas the hands are in focus."),
         ("Lit from the left, the right side in shadow.", "The light falls from the left.",
          "The light falls from the right."),
@@ -61,7 +61,7 @@ def test_problem_and_place_are_linked(reference, right, swapped):
         ("The portrait is overexposed.", "Washed out and far too bright.", "It is underexposed."),
         ("The photo is too dark.", "Murky and underexposed.", "The highlights are blown out."),
         ("Motion blur.", "Camera shake smears everything.", "It is defocus blur."),
-        ("The subject stands at the right edge.", "The person is placed to the right.", "The person is centred."),
+        ("The subject stands at the right edge.", "The person is to the right.", "The person is centred."),
     ],
 )  # fmt: skip
 def test_attribute_values_are_compared(reference, right, other_value):

@@ -6,7 +6,8 @@ of the reference is *matched* by a response claim that says the same of an overl
 region (credit 1, less when the stated severities differ: 0.75 one step apart, 0.5 two),
 *contradicted* by one that says the opposite or another value there (-0.5), or missing
 (0); a claim both matched and contradicted earns nothing, unless only a bare "fine"
-contradicts it ("a bit soft, otherwise fine" still says soft). Claims of absence ("the rest is clean") weigh half when the reference also names a
+contradicts it ("a bit soft, otherwise fine" still says soft). Claims of absence ("the
+rest is clean") weigh half when the reference also names a
 flaw. The score is the credit over the weight, times ``1 / (1 + 0.25 * (extras - 1))``
 when the response makes more than one claim the reference neither supports nor
 contradicts, so listing every term does not pay. Calibrated to the judge's 0/1/2 rubric
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from qbench_portrait_lib.scoring.open_ended_claims import REGION_ONLY, QualityClaim, read_claims
 from qbench_portrait_lib.scoring.open_ended_lexicon import (
@@ -39,9 +41,10 @@ from qbench_portrait_lib.scoring.open_ended_lexicon import (
     YES,
     YES_NO_QUESTION,
     tokenize,
+    words,
 )
 
-__all__ = ["proxy_score", "token_f1", "tokenize", "claim_score"]
+__all__ = ["claim_score", "proxy_score", "token_f1", "tokenize"]
 
 _IGNORED = frozenset(
     {"a", "an", "the", "is", "are", "was", "were", "be", "of", "in", "on", "at", "it", "its"}
@@ -52,8 +55,10 @@ _BAD_VALUES = frozenset(
 _GOOD_VALUES = frozenset({"-", "good", "none"})
 #: Attributes whose values say whether something is wrong ("any" is their wildcard).
 _FLAWS = frozenset(
-    "blur blur_kind noise compression pixelation exposure cast tilt crop clutter merge smear repetition "
-    "incoherence malformation finger_count asymmetry artificial stiffness".split()
+    words(
+        "blur blur_kind noise compression pixelation exposure cast tilt crop clutter merge smear repetition "
+        "incoherence malformation finger_count asymmetry artificial stiffness"
+    )
 )
 CONTRADICTION_PENALTY = 0.5
 EXTRA_PENALTY = 0.25
@@ -80,7 +85,7 @@ def token_f1(response_tokens: Sequence[str], reference_tokens: Sequence[str]) ->
 
 
 def _verdict(value: str) -> str | None:
-    """"bad" for a flaw that is there, "good" for one that is not, else None."""
+    """ "bad" for a flaw that is there, "good" for one that is not, else None."""
     return "bad" if value in _BAD_VALUES else "good" if value in _GOOD_VALUES else None
 
 
@@ -96,7 +101,7 @@ def relation(reference: QualityClaim, response: QualityClaim) -> str:
     'contradict'
     >>> relation(blur, QualityClaim("any", "-", frozenset({"background"}), None))
     'unrelated'
-    >>> relation(QualityClaim("cast", "yellow", frozenset(), None), QualityClaim("cast", "+", frozenset(), None))
+    >>> relation(blur._replace(attribute="cast", value="yellow"), blur._replace(attribute="cast"))
     'partial'
     """
     if response.attribute == REGION_ONLY:
@@ -157,7 +162,8 @@ def claim_score(reference: Sequence[QualityClaim], response: Sequence[QualityCla
         return 0.0
     used: set[int] = set()
     credit = 0.0
-    for claim, weight in zip(reference, _weights(reference), strict=True):
+    weights = _weights(reference)
+    for claim, weight in zip(reference, weights, strict=True):
         best, hedges = 0.0, []  # hedges: per contradiction, whether a bare "fine" made it
         for index, said in enumerate(response):
             kind = relation(claim, said)
@@ -173,12 +179,12 @@ def claim_score(reference: Sequence[QualityClaim], response: Sequence[QualityCla
         elif not best:
             credit -= CONTRADICTION_PENALTY * weight  # said both ways: no credit, no penalty
     extras = sum(1 for i, c in enumerate(response) if i not in used and c.attribute != REGION_ONLY)
-    score = max(0.0, credit) / sum(_weights(reference))
+    score = max(0.0, credit) / sum(weights)
     return score / (1 + EXTRA_PENALTY * max(0, extras - 1))
 
 
 def _polarity(tokens: Sequence[str]) -> str | None:
-    """"yes" or "no" when the text opens with one ("Not really" is a no)."""
+    """ "yes" or "no" when the text opens with one ("Not really" is a no)."""
     if not tokens:
         return None
     if tokens[0] in YES:
@@ -188,8 +194,14 @@ def _polarity(tokens: Sequence[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _reference_claims(reference: str) -> tuple[QualityClaim, ...]:
+    """The claims of a reference answer (read once: reference answers repeat across items)."""
+    return tuple(read_claims(reference))
+
+
 def _against(response: str, claims: list[QualityClaim], reference: str, yes_no: bool) -> float:
-    reference_claims = read_claims(reference)
+    reference_claims = _reference_claims(reference)
     if yes_no:
         expected, said = _polarity(tokenize(reference)), _polarity(tokenize(response))
         if expected is not None and said is not None:

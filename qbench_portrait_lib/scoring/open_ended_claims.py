@@ -22,9 +22,9 @@ from typing import NamedTuple
 from qbench_portrait_lib.scoring.open_ended_lexicon import (
     CLAUSE_BREAKS,
     LIGHT_WORDS,
-    LONGEST_PHRASE,
     NEGATION_SCOPE,
     NEGATORS,
+    PHRASE_PREFIXES,
     PHRASE_STARTS,
     PHRASES,
     REGIONS,
@@ -32,10 +32,11 @@ from qbench_portrait_lib.scoring.open_ended_lexicon import (
     SOFT_BREAKS,
     SPACE_WORDS,
     tokenize,
+    words,
 )
 
-_COLOUR_NOUNS = frozenset("colour color colours colors tone tones hue hues palette cast tint tinted".split())
-_DETERMINERS = frozenset("the its it his her their there this a".split())
+_COLOUR_NOUNS = frozenset(words("colour color colours colors tone tones hue hues palette cast tint tinted"))
+_DETERMINERS = frozenset(words("the its it his her their there this a"))
 _OPPOSITE_SIDE = {"left": "right", "right": "left", "above": "below", "below": "above"}
 REGION_ONLY = "region_only"  # a claim kind: the clause names regions and nothing else
 
@@ -109,7 +110,8 @@ class _Reader:
         self.clause = _Clause()
 
     def emit(self, claims: list[list], regions: frozenset[str]) -> None:
-        self.found.extend([attribute, value, regions, severity] for attribute, value, severity in claims)
+        if claims:
+            self.found.extend([attr, value, regions, severity] for attr, value, severity in claims)
 
     def close(self) -> None:
         clause, self.clause = self.clause, _Clause()
@@ -179,8 +181,10 @@ def read_claims(text: str, *, region_only: bool = False) -> list[QualityClaim]:
     position = 0
     while position < len(tokens):
         token = tokens[position]
-        if token in CLAUSE_BREAKS or token == "," or (
-            token == "and" and position + 1 < len(tokens) and tokens[position + 1] in _DETERMINERS
+        if (
+            token in CLAUSE_BREAKS
+            or token == ","
+            or (token == "and" and position + 1 < len(tokens) and tokens[position + 1] in _DETERMINERS)
         ):
             reader.close()
             negated_until = -1
@@ -203,7 +207,13 @@ def read_claims(text: str, *, region_only: bool = False) -> list[QualityClaim]:
 
 def _match_length(tokens: Sequence[str], position: int) -> int:
     """The length of the longest lexicon phrase starting at ``position`` (0: none)."""
-    for length in range(min(LONGEST_PHRASE, len(tokens) - position), 0, -1):
-        if tuple(tokens[position : position + length]) in PHRASES:
-            return length
-    return 0
+    longest = 0
+    end = position + 1
+    while end <= len(tokens):
+        words = tuple(tokens[position:end])
+        if words in PHRASES:
+            longest = end - position
+        if words not in PHRASE_PREFIXES:
+            return longest
+        end += 1
+    return longest

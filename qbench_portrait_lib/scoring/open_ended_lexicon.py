@@ -24,6 +24,15 @@ _TOKEN = re.compile(r"[a-z0-9]+|[.,;:!?()]")
 Claim = tuple[str, str]  # (attribute, value); value "+" present, "-" absent, or a named value
 
 
+def words(text: str) -> list[str]:
+    """The space-separated words of a vocabulary line.
+
+    >>> words("grain grainy")
+    ['grain', 'grainy']
+    """
+    return text.split()
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case word and punctuation tokens; hyphens and apostrophes split words.
 
@@ -129,28 +138,30 @@ _MULTI: dict[str, tuple[Claim, ...]] = {
 }
 
 COLOURS: dict[str, str] = {
-    **dict.fromkeys("yellow yellowish warm amber orange orangey golden sepia".split(), "yellow"),
-    **dict.fromkeys("blue bluish cool cold cyan".split(), "blue"),
-    **dict.fromkeys("green greenish".split(), "green"),
-    **dict.fromkeys("magenta pink pinkish purple red reddish".split(), "magenta"),
+    **dict.fromkeys(words("yellow yellowish warm amber orange orangey golden sepia"), "yellow"),
+    **dict.fromkeys(words("blue bluish cool cold cyan"), "blue"),
+    **dict.fromkeys(words("green greenish"), "green"),
+    **dict.fromkeys(words("magenta pink pinkish purple red reddish"), "magenta"),
 }
 
 REGIONS: dict[str, str] = {
-    **dict.fromkeys("eye eyes iris irises pupil pupils eyelashes eyelid eyelids".split(), "eyes"),
-    **dict.fromkeys("hair hairline beard eyebrow eyebrows strands".split(), "hair"),
+    **dict.fromkeys(words("eye eyes iris irises pupil pupils eyelashes eyelid eyelids"), "eyes"),
+    **dict.fromkeys(words("hair hairline beard eyebrow eyebrows strands"), "hair"),
     **dict.fromkeys(
-        "face facial cheek cheeks forehead chin jaw head skin complexion subject person model portrait "
-        "sitter".split(),
+        words(
+            "face facial cheek cheeks forehead chin jaw head skin complexion subject person model portrait "
+            "sitter"
+        ),
         "face",
     ),
-    **dict.fromkeys("mouth lips lip teeth smile grin".split(), "mouth"),
-    **dict.fromkeys("nose ear ears".split(), "face"),
-    **dict.fromkeys("hand hands finger fingers thumb thumbs fist digits palm".split(), "hands"),
-    **dict.fromkeys("background backdrop surroundings bokeh scene elsewhere".split(), "background"),
-    **dict.fromkeys("body shoulder shoulders neck torso arm arms pose posture".split(), "body"),
-    **dict.fromkeys("clothing clothes fabric cloth shirt dress jacket".split(), "body"),
-    **dict.fromkeys("jewellery jewelry earring earrings necklace".split(), "jewellery"),
-    **dict.fromkeys("whole entire everywhere throughout overall everything".split(), "all"),
+    **dict.fromkeys(words("mouth lips lip teeth smile grin"), "mouth"),
+    **dict.fromkeys(words("nose ear ears"), "face"),
+    **dict.fromkeys(words("hand hands finger fingers thumb thumbs fist digits palm"), "hands"),
+    **dict.fromkeys(words("background backdrop surroundings bokeh scene elsewhere"), "background"),
+    **dict.fromkeys(words("body shoulder shoulders neck torso arm arms pose posture"), "body"),
+    **dict.fromkeys(words("clothing clothes fabric cloth shirt dress jacket"), "body"),
+    **dict.fromkeys(words("jewellery jewelry earring earrings necklace"), "jewellery"),
+    **dict.fromkeys(words("whole entire everywhere throughout overall everything"), "all"),
 }
 REGION_PHRASES: dict[str, str] = {
     "rest of the image": "background",
@@ -163,11 +174,13 @@ REGION_PHRASES: dict[str, str] = {
 }
 
 SEVERITY: dict[str, int] = {
-    **dict.fromkeys("slight slightly mild mildly minor faint faintly subtle subtly softly little".split(), 1),
-    **dict.fromkeys("moderate moderately noticeable noticeably somewhat medium some".split(), 2),
+    **dict.fromkeys(words("slight slightly mild mildly minor faint faintly subtle subtly softly little"), 1),
+    **dict.fromkeys(words("moderate moderately noticeable noticeably somewhat medium some"), 2),
     **dict.fromkeys(
-        "severe severely heavy heavily strong strongly very extremely significant significantly serious "
-        "badly far much clearly thick major massive intense".split(),
+        words(
+            "severe severely heavy heavily strong strongly very extremely significant significantly serious "
+            "badly far much clearly thick major massive intense"
+        ),
         3,
     ),
     "a bit": 1,
@@ -175,10 +188,12 @@ SEVERITY: dict[str, int] = {
     "a touch": 1,
 }
 
-NEGATORS = frozenset("no not without never nor lacks lack lacking free isn aren doesn don didn wasn hardly".split())
+NEGATORS = frozenset(
+    words("no not without never nor lacks lack lacking free isn aren doesn don didn wasn hardly")
+)
 NEGATION_SCOPE = 4  # a negator reaches the next four words of its clause
 CLAUSE_BREAKS = frozenset(".;:!?()") | frozenset(
-    "but while whereas although though however yet except apart".split()
+    words("but while whereas although though however yet except apart")
 )
 SOFT_BREAKS = frozenset({",", "and"})  # end negation scope, keep the clause's regions
 
@@ -200,12 +215,12 @@ POSITIONS: dict[str, str] = {
     **dict.fromkeys(["centred", "centered", "central", "centre", "center", "in the middle"], "centre"),
     **dict.fromkeys(["off centre", "off center", "off centred", "off centered"], "off"),
 }
-LIGHT_WORDS = frozenset("light lit lighting illuminated bright brighter brightly sunlit".split())
-SHADOW_WORDS = frozenset("shadow shadows shade shaded dark darker darkness".split())
-SPACE_WORDS = frozenset("empty space room negative area gap".split())
-YES = frozenset("yes yeah yep indeed correct".split())
-NO = frozenset("no nope".split())
-YES_NO_QUESTION = frozenset("is are does do did has have can could was were would should".split())
+LIGHT_WORDS = frozenset(words("light lit lighting illuminated bright brighter brightly sunlit"))
+SHADOW_WORDS = frozenset(words("shadow shadows shade shaded dark darker darkness"))
+SPACE_WORDS = frozenset(words("empty space room negative area gap"))
+YES = frozenset(words("yes yeah yep indeed correct"))
+NO = frozenset(words("no nope"))
+YES_NO_QUESTION = frozenset(words("is are does do did has have can could was were would should"))
 
 #: Values of one attribute that half agree (vague against specific).
 PARTIAL_VALUES = frozenset(
@@ -242,3 +257,5 @@ def _build() -> dict[tuple[str, ...], object]:
 PHRASES: dict[tuple[str, ...], object] = _build()
 LONGEST_PHRASE = max(len(phrase) for phrase in PHRASES)
 PHRASE_STARTS = frozenset(phrase[0] for phrase in PHRASES)
+#: Every proper beginning of a phrase of two or more words, so a match grows word by word.
+PHRASE_PREFIXES = frozenset(phrase[:end] for phrase in PHRASES for end in range(1, len(phrase)))

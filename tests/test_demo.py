@@ -76,6 +76,22 @@ def test_demo_prints_the_headline_table(demo) -> None:
     assert "report written to" in output
 
 
+def test_demo_headline_without_a_judge_is_the_closed_formats_and_the_proxy_sits_apart(
+    demo, metric_result
+) -> None:
+    lines = demo.output.splitlines()
+    header = next(line for line in lines if line.startswith("cell "))
+    assert header.split()[:3] == ["cell", "closed", "%"]  # the headline column: closed formats
+    assert "open-ended proxy % (Spearman 0.90 with human grades, 184 answers)" in header
+    overall = next(line for line in lines if line.startswith("overall ")).split()
+    m = metric_result
+    assert m["overall_includes_open_ended"] == 0.0 and m["overall"] == m["overall_closed"]
+    assert m["overall"] != m["overall_all_items"]  # the proxy would move the headline
+    assert overall[1] == _pct(m["overall_closed"]) and _pct(m["overall_all_items"]) not in overall[:5]
+    assert overall[-2:] == [_pct(m["open_ended/proxy_score"]), str(int(m["question_type/open_ended/count"]))]
+    assert any(line.startswith("open-ended proxy: an offline estimate, not counted") for line in lines)
+
+
 def test_demo_writes_the_whole_report(demo) -> None:
     out = demo.out
     for name in ("predictions.jsonl", "results.json", "details.jsonl", "report.md"):
@@ -185,7 +201,9 @@ def test_every_number_in_report_md_is_the_metrics(demo, metric_result) -> None:
                 str(int(m[k + "closed_count"])),
                 _pct(m[k + "chance"]),
             ], k
-    grid = sections["Quality dimension x image source: grid (mean item score %, n)"]
+    grid = sections[
+        "Quality dimension x image source: grid (mean item score %, open-ended by offline proxy; n)"
+    ]
     for dimension, *entries in grid:
         sources = ("natural", "synthetic_distortion", "ai_generated", "artistic", "computer_graphics")
         expected = [
@@ -197,14 +215,17 @@ def test_every_number_in_report_md_is_the_metrics(demo, metric_result) -> None:
     headline = text.split("## Headline")[1].split("## ")[0]
     numbers = re.findall(r"(?<![\w.])\d+(?:\.\d+)?", headline)
     n_closed = sum(m[f"question_type/{qtype}/count"] for qtype in CLOSED_TYPES)
+    # no judge: the headline is the closed formats, over the closed items
     assert numbers == [
-        _pct(m["overall"]), "95", _pct(m["overall_ci_low"]), _pct(m["overall_ci_high"]), str(int(m["count"])),
+        _pct(m["overall"]), "95", _pct(m["overall_ci_low"]), _pct(m["overall_ci_high"]), str(int(n_closed)),
         _pct(m["overall_closed"]), str(int(n_closed)), _pct(m["chance"]),
         str(int(m["parse_failures"])), _pct(m["parse_failure_rate"]), "0",  # "... and scored 0."
         *(_pct(m[f"multiple_choice/{name}"]) for name in ("jaccard", "precision", "recall", "f1")),
         *(_pct(m[f"true_false/{name}"]) for name in ("balanced_accuracy", "true_rate", "gold_true_rate")),
-        _pct(m["open_ended/proxy_score"]),
+        _pct(m["open_ended/proxy_score"]), str(int(m["question_type/open_ended/count"])),
+        f"{m['open_ended/proxy_agreement_spearman']:.2f}", "184",  # its agreement with human grades
     ]  # fmt: skip
+    assert m["overall"] == m["overall_closed"]
 
 
 def test_every_number_in_results_json_and_the_heatmap_is_the_metrics(demo, metric_result) -> None:

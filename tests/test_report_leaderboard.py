@@ -51,9 +51,20 @@ def test_each_other_run_is_compared_with_the_best(leaderboard) -> None:
     assert [item["model"] for item in leaderboard.comparisons] == ["mixed", "wrong"]
     for item in leaderboard.comparisons:
         other = next(run for run in leaderboard.runs if run.name == item["model"])
+        closed = [row["question_type"] != "open_ended" for row in rows]  # no judge: closed items only
         direct = compare_predictions(
-            score_all(PERFECT, rows, bootstrap_samples=0).items,
-            score_all(other.responses, rows, bootstrap_samples=0).items,
+            [
+                i
+                for i, c in zip(score_all(PERFECT, rows, bootstrap_samples=0).items, closed, strict=True)
+                if c
+            ],
+            [
+                i
+                for i, c in zip(
+                    score_all(other.responses, rows, bootstrap_samples=0).items, closed, strict=True
+                )
+                if c
+            ],
             bootstrap_samples=200,
         )
         assert item == {"model": other.name, "best": "perfect", **direct}
@@ -64,14 +75,56 @@ def test_each_other_run_is_compared_with_the_best(leaderboard) -> None:
     assert wrong["discordant_a"] == wrong["n_closed"]
 
 
-def test_main_table_has_every_cell_and_no_chance_row(leaderboard) -> None:
+def test_main_table_without_a_judge_has_the_closed_cells_and_the_proxy_in_its_own_column(leaderboard) -> None:
     header, rows = leaderboard_rows(leaderboard)
-    assert header[:4] == ["rank", "model", "overall", "95% CI"]
-    assert len(header) == 4 + 4 + 3 + 5 + 2
+    proxy = "open-ended proxy % (Spearman 0.90 with human grades, 184 answers)"
+    assert header[:5] == ["rank", "model", "overall (closed formats)", "95% CI", proxy]
+    assert "open_ended" not in header  # no closed item there
+    assert rows[0][header.index("artistic")] == "-"  # no artistic question in the fixture
     assert [row[1] for row in rows] == ["perfect", "mixed", "wrong", "n"]
     assert rows[0][header.index("single_choice")] == "100.0"
-    assert rows[0][header.index("artistic")] == "-"  # no artistic question in the fixture
-    assert rows[-1][header.index("aesthetic")] == "4"  # q05, q06, q09, q10
+    mixed = leaderboard.runs[1].metrics
+    assert rows[1][2] == f"{100 * mixed['overall_closed']:.1f}"
+    assert rows[1][4] == f"{100 * mixed['open_ended/proxy_score']:.1f}"
+    assert rows[-1][header.index("aesthetic")] == "3"  # closed: q05, q09, q10
+    assert rows[-1][2:5] == ["10", "-", "2"]
+
+
+#: Closed answers all right, open-ended ones wrong; and one closed answer wrong, open-ended right.
+CLOSED_STRONG = [("no idea" if i in (5, 10) else answer) for i, answer in enumerate(PERFECT)]
+PROXY_STRONG = ["A", *PERFECT[1:]]
+
+
+def test_without_a_judge_the_ranking_ignores_the_proxy() -> None:
+    refs = small_references()
+    runs = [
+        score_responses("proxy-strong", PROXY_STRONG, refs, bootstrap_samples=0),
+        score_responses("closed-strong", CLOSED_STRONG, refs, bootstrap_samples=0),
+    ]
+    # over all items with the proxy the order would be the other way round
+    assert runs[0].metrics["overall_all_items"] > runs[1].metrics["overall_all_items"]
+    board = build_leaderboard(runs, bootstrap_samples=0)
+    assert [run.name for run in board.runs] == ["closed-strong", "proxy-strong"]
+    assert board.metadata["ranked_by"] == "closed formats (open-ended proxy apart)"
+    # the paired comparison covers the closed items only: 10 of 10 right against 9 of 10
+    assert (board.comparisons[0]["score_a"], board.comparisons[0]["score_b"]) == (1.0, 0.9)
+
+
+def test_with_a_judge_the_open_ended_answers_count_in_the_ranking() -> None:
+    refs = small_references()
+
+    def judge(items):  # grades like a human would: the reference itself is right
+        return [2.0 if item.response == item.references[0] else 0.0 for item in items]
+
+    runs = [
+        score_responses("proxy-strong", PROXY_STRONG, refs, judge=judge, bootstrap_samples=0),
+        score_responses("closed-strong", CLOSED_STRONG, refs, judge=judge, bootstrap_samples=0),
+    ]
+    board = build_leaderboard(runs, bootstrap_samples=0)
+    assert [run.name for run in board.runs] == ["proxy-strong", "closed-strong"]
+    assert board.runs[0].metrics["overall"] == board.runs[0].metrics["overall_all_items"] == 11 / 12
+    header, _ = leaderboard_rows(board)
+    assert header[2] == "overall" and "open_ended" in header
 
 
 def test_closed_table_puts_chance_under_the_closed_scores(leaderboard) -> None:

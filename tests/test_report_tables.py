@@ -76,9 +76,30 @@ def test_a_grid_needs_one_cell_per_pair(scores) -> None:
         cross_tab_grid(scores.cells("level"))
 
 
-def test_headline_rows_start_with_overall_then_every_one_column_cell(scores) -> None:
+def test_headline_rows_without_a_judge_lead_with_the_closed_formats_and_keep_the_proxy_apart(scores) -> None:
     rows = headline_rows(scores)
-    # overall: 4 of 8 right, no bootstrap asked, 3 of 7 closed right
+    # overall: 3 of 7 closed right, no bootstrap asked, chance; then the proxy of q7 (1.0), 1 item
+    assert rows[0] == ["overall", "42.9", "-", "7", "32.8", "100.0", "1"]
+    assert next(row for row in rows if row[0] == "level/local") == [
+        "level/local", "33.3", _ci(1, 3), "3", "23.7", "-", "0",
+    ]  # fmt: skip
+    assert next(row for row in rows if row[0] == "question_type/open_ended")[1:] == [
+        "-",
+        "-",
+        "0",
+        "-",
+        "100.0",
+        "1",
+    ]
+    assert len(rows) == 1 + 4 + 3 + 5 + 2
+
+
+def test_headline_rows_with_a_judge_start_with_overall_then_every_one_column_cell() -> None:
+    scores = score_all(
+        PREDICTIONS, REFERENCES, judge=lambda items: [2.0] * len(items), bootstrap_samples=0
+    ).scores
+    rows = headline_rows(scores)
+    # overall: 4 of 8 right (q7 judged 2/2), no bootstrap asked, 3 of 7 closed right
     assert rows[0] == ["overall", "50.0", "-", "8", "42.9", "7", "32.8"]
     assert [row[0] for row in rows[1:5]] == [
         "question_type/single_choice",

@@ -120,7 +120,9 @@ for _dimension in ("technical", "aigc", "aesthetic"):
         EXPECTED_CELLS.setdefault(("quality_dimension_x_image_source", f"{_dimension}.{_source}"), EMPTY)
 
 EXPECTED_SCALARS = {
-    "overall": 4 / 8,
+    "overall": 3 / 7,  # no judge: the headline is the closed formats' score
+    "overall_all_items": 4 / 8,  # q7's proxy score counts here only
+    "overall_includes_open_ended": 0.0,
     "overall_closed": 3 / 7,
     "count": 8.0,
     "parse_failures": 2.0,
@@ -140,6 +142,7 @@ EXPECTED_SCALARS = {
     "true_false/true_rate": 1 / 2,  # parsed answers: q2 False, q8 True
     "true_false/gold_true_rate": 2 / 3,
     "open_ended/proxy_score": 1.0,
+    "open_ended/proxy_agreement_spearman": 0.902,
     "open_ended/judge_score": NAN,
     "open_ended/judge_failures": 0.0,
     "open_ended/judge_failure_rate": NAN,
@@ -225,9 +228,8 @@ def test_every_cell_of_every_vocabulary_is_present_and_nothing_else(result):
     assert {key for key in result if key.startswith("position_bias/")} == position_keys | {
         f"position_bias/{k}" for k in ("responses", "chi_square", "chi_square_dof", "chi_square_p")
     }
-    assert set(result) - cell_keys - position_keys == set(EXPECTED_SCALARS) | {
-        "overall_ci_low",
-        "overall_ci_high",
+    intervals = {f"overall{scope}_ci_{end}" for scope in ("", "_all_items") for end in ("low", "high")}
+    assert set(result) - cell_keys - position_keys == set(EXPECTED_SCALARS) | intervals | {
         "details",
         "multiple_choice/select_all_rate",
         *(f"position_bias/{k}" for k in ("responses", "chi_square", "chi_square_dof", "chi_square_p")),
@@ -273,7 +275,7 @@ def test_class_label_ints_score_like_names():
     from qbench_portrait_lib.contract.columns import LABEL_COLUMNS
 
     as_ints = [{**ref, **{c: LABEL_COLUMNS[c].index(ref[c]) for c in LABEL_COLUMNS}} for ref in REFERENCES]
-    assert score_predictions(PREDICTIONS, as_ints)["overall"] == 0.5
+    assert score_predictions(PREDICTIONS, as_ints)["overall_all_items"] == 0.5
 
 
 def test_a_cell_of_fractional_scores_gets_the_t_interval_and_a_binary_cell_wilson():

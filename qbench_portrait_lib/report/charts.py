@@ -3,12 +3,14 @@
 matplotlib is the optional extra ``report``: it is imported only when a chart is drawn,
 and :func:`require_matplotlib` says how to install it when it is missing.
 
-One chart per breakdown, in two panels sharing the cells: the score over all items, and
-the accuracy on the closed-format items with the cell's chance level (computed on those
-same items) as a dashed line; one bar per model and cell, 95% error bars (Wilson; Student t for
+One chart per breakdown, in two panels sharing the cells: the accuracy on the
+closed-format items with the cell's chance level (computed on those same items) as a
+dashed line, and either the score over all items (when a judge scored the open-ended
+answers) or the open-ended proxy score, labelled as a proxy with its agreement with human
+grades (without a judge); one bar per model and cell, 95% error bars (Wilson; Student t for
 cells of fractional scores). Chance is
-never drawn against the all-items score, which mixes in open-ended answers. Plus a
-quality dimension x image source heatmap.
+never drawn against a score that mixes in open-ended answers. Plus a quality dimension x
+image source heatmap.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from qbench_portrait_lib.contract.errors import MissingExtraError
 from qbench_portrait_lib.report.markdown import methods_name
 from qbench_portrait_lib.report.tables import GROUP_TITLES, cross_tab_grid
 from qbench_portrait_lib.scoring.cells import Cell, Scores
+from qbench_portrait_lib.scoring.headline import PROXY_AGREEMENT, counts_open_ended
 
 logger = logging.getLogger(__name__)
 
@@ -54,22 +57,33 @@ def _percent_or_zero(value: float) -> float:
     return 0.0 if math.isnan(value) else 100 * value
 
 
-def _empty_note(cell: Cell, *, closed: bool) -> str:
+def _empty_note(cell: Cell, *, closed: bool, proxy: bool = False) -> str:
     """Why a cell has no bar ("" when it has one)."""
     if cell.count == 0:
         return "no items"
+    if proxy:
+        return "no open-ended items" if cell.open_count == 0 else ""
     return "no closed items" if closed and cell.closed_count == 0 else ""
 
 
-def bar_values(cells: Sequence[Cell], *, closed: bool) -> tuple[list[float], list[float], list[float]]:
+def bar_values(
+    cells: Sequence[Cell], *, closed: bool, proxy: bool = False
+) -> tuple[list[float], list[float], list[float]]:
     """Bar heights and error bar lengths below and above, in percent (0 where undefined).
+
+    ``proxy`` draws the cells' open-ended (proxy) scores, without error bars.
 
     >>> from qbench_portrait_lib.scoring.cells import Interval
     >>> nan = Interval(math.nan, math.nan, "wilson")
-    >>> cell = Cell("level", ("local",), 4, 0.5, Interval(0.25, 0.875, "wilson"), 0, math.nan, nan, math.nan)
+    >>> cell = Cell("level", ("local",), 4, 0.5, Interval(0.25, 0.875, "wilson"), 0, math.nan, nan, math.nan,
+    ...             open_count=4, open_score=0.5)
     >>> bar_values([cell], closed=False), bar_values([cell], closed=True)
     (([50.0], [25.0], [37.5]), ([0.0], [0.0], [0.0]))
+    >>> bar_values([cell], closed=False, proxy=True)
+    ([50.0], [0.0], [0.0])
     """
+    if proxy:
+        return [_percent_or_zero(cell.open_score) for cell in cells], [0.0] * len(cells), [0.0] * len(cells)
     heights, lower, upper = [], [], []
     for cell in cells:
         score = cell.closed_score if closed else cell.score
@@ -80,17 +94,19 @@ def bar_values(cells: Sequence[Cell], *, closed: bool) -> tuple[list[float], lis
     return heights, lower, upper
 
 
-def _draw_bars(ax: Any, series: Sequence[tuple[str, Scores]], breakdown: str, *, closed: bool) -> None:
-    """One bar per model and cell: all-items scores, or closed-format accuracies."""
+def _draw_bars(
+    ax: Any, series: Sequence[tuple[str, Scores]], breakdown: str, *, closed: bool, proxy: bool = False
+) -> None:
+    """One bar per model and cell: all-items scores, closed-format accuracies or proxy scores."""
     width = 0.8 / max(len(series), 1)
     for index, (_, scores) in enumerate(series):
         cells = scores.cells(breakdown)
         xs = [position - 0.4 + width * (index + 0.5) for position in range(len(cells))]
-        heights, lower, upper = bar_values(cells, closed=closed)
+        heights, lower, upper = bar_values(cells, closed=closed, proxy=proxy)
         colour = f"C{index % 10}"
         ax.bar(xs, heights, width * 0.92, yerr=[lower, upper], capsize=3, color=colour, ecolor="#333333")
         for x, cell in zip(xs, cells, strict=True):
-            note = _empty_note(cell, closed=closed)
+            note = _empty_note(cell, closed=closed, proxy=proxy)
             if note:
                 ax.text(x, 3, note, ha="center", va="bottom", rotation=90, fontsize=8, color="#555555")
 
@@ -116,8 +132,10 @@ def _draw_chance(ax: Any, scores: Scores, breakdown: str) -> bool:
 def plot_breakdown(series: Sequence[tuple[str, Scores]], breakdown: str, path: Path) -> Path:
     """Two-panel bar chart of one breakdown for one or several models; saved to ``path``.
 
-    ``series`` pairs a model name with its scores. Top panel: score over all items;
-    bottom panel: closed-format accuracy with the chance level of the same items.
+    ``series`` pairs a model name with its scores. With a judge for every model, top panel:
+    score over all items, bottom panel: closed-format accuracy with the chance level of the
+    same items. Without one, the closed-format accuracy comes first and the open-ended proxy
+    follows in its own panel, labelled with its agreement with human grades.
     """
     plt = require_matplotlib()
     from matplotlib.lines import Line2D
@@ -127,23 +145,30 @@ def plot_breakdown(series: Sequence[tuple[str, Scores]], breakdown: str, path: P
     n_series = max(len(series), 1)
     fig_width = max(6.0, 1.3 * len(values) + 0.4 * n_series * len(values))
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(fig_width, 7.4), sharex=True)
-    _draw_bars(top, series, breakdown, closed=False)
-    _draw_bars(bottom, series, breakdown, closed=True)
-    chance_drawn = bool(series) and _draw_chance(bottom, series[0][1], breakdown)
-    top.set_title("All items (open-ended answers by proxy or judge score)", fontsize=10)
-    bottom.set_title("Closed formats only (single/multiple choice, true/false)", fontsize=10)
-    top.set_ylabel("score (%)")
-    bottom.set_ylabel("accuracy (%)")
+    judged = all(counts_open_ended(scores) for _, scores in series)
+    closed_ax, other_ax = (bottom, top) if judged else (top, bottom)
+    _draw_bars(other_ax, series, breakdown, closed=False, proxy=not judged)
+    _draw_bars(closed_ax, series, breakdown, closed=True)
+    chance_drawn = bool(series) and _draw_chance(closed_ax, series[0][1], breakdown)
+    other_ax.set_title(
+        "All items (open-ended answers by judge score)"
+        if judged
+        else f"Open-ended answers: offline proxy, in no ranking ({PROXY_AGREEMENT.label()})",
+        fontsize=10,
+    )
+    closed_ax.set_title("Closed formats only (single/multiple choice, true/false)", fontsize=10)
+    other_ax.set_ylabel("score (%)" if judged else "proxy score (%)")
+    closed_ax.set_ylabel("accuracy (%)")
     for ax in (top, bottom):
         ax.set_ylim(0, 104)
         ax.set_yticks(range(0, 101, 20))
         ax.grid(axis="y", alpha=0.3)
     bottom.set_xticks(range(len(values)), [_tick_label(value) for value in values], fontsize=9)
     handles = [Patch(color=f"C{index % 10}", label=name) for index, (name, _) in enumerate(series)]
-    top.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    other_ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     if chance_drawn:
         chance = Line2D([], [], color="#d62728", linestyle="dashed", linewidth=1.6, label="chance")
-        bottom.legend(
+        closed_ax.legend(
             handles=[chance], fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False
         )
     method = methods_name([cell.interval for _, run in series for cell in run.cells(breakdown) if cell.count])

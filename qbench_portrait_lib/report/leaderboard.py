@@ -1,8 +1,10 @@
 """A leaderboard of several models on the same questions, like the paper's main table.
 
-Models are ranked by overall score; each is compared with the best one by the metric's
-paired comparison (difference with a paired image-clustered bootstrap interval, McNemar
-test on the closed items).
+Models are ranked by overall score — over all items when a judge scored every run, over the
+closed formats otherwise (the open-ended proxy then has its own column); each is compared
+with the best one by the metric's paired comparison (difference with a paired
+image-clustered bootstrap interval, McNemar test on the closed items; without a judge the
+difference covers the closed items only).
 
 >>> unique_names(["m", "m", "k"])
 ['m', 'm (2)', 'k']
@@ -13,17 +15,19 @@ from __future__ import annotations
 import datetime
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
 from qbench_portrait_lib.report.answer_distribution import is_circular_run
-from qbench_portrait_lib.report.markdown import cell_interval, interval, markdown_table, percent
+from qbench_portrait_lib.report.markdown import PROXY_COLUMN, cell_interval, interval, markdown_table, percent
 from qbench_portrait_lib.report.scored_run import ScoredRun, ScoringInputError, package_version
 from qbench_portrait_lib.report.tables import CHART_BREAKDOWNS, GROUP_TITLES
 from qbench_portrait_lib.scoring import compare_predictions
 from qbench_portrait_lib.scoring.cells import Cell, Scores
+from qbench_portrait_lib.scoring.headline import PROXY_AGREEMENT, counts_open_ended
+from qbench_portrait_lib.scoring.item_scores import ItemScore
 
 
 @dataclass(frozen=True)
@@ -63,9 +67,25 @@ def unique_names(names: Sequence[str], sources: Sequence[str | None] | None = No
     return unique
 
 
-def _overall(run: ScoredRun) -> float:
-    value = run.scores.overall.score
-    return -math.inf if math.isnan(value) else float(value)
+def all_judged(runs: Sequence[ScoredRun]) -> bool:
+    """True when a judge scored every run's open-ended answers: only then do they count."""
+    return all(counts_open_ended(run.scores) for run in runs)
+
+
+def _ranking_key(judged: bool) -> Callable[[ScoredRun], float]:
+    """The score runs are ranked by: all items when judged, else the closed formats only."""
+
+    def key(run: ScoredRun) -> float:
+        overall = run.scores.overall
+        value = overall.score if judged else overall.closed_score
+        return -math.inf if math.isnan(value) else float(value)
+
+    return key
+
+
+def _compared_items(run: ScoredRun, judged: bool) -> list[ItemScore]:
+    """The items a paired comparison uses: without a judge, the closed-format ones only."""
+    return list(run.items) if judged else [item for item in run.items if item.question_type != "open_ended"]
 
 
 def build_leaderboard(
@@ -98,14 +118,21 @@ def build_leaderboard(
             strict=True,
         )
     ]
-    ranked = sorted(named, key=_overall, reverse=True)
+    judged = all_judged(named)
+    ranked = sorted(named, key=_ranking_key(judged), reverse=True)
     best = ranked[0]
     comparisons = []
     for run in ranked[1:]:
-        result = compare_predictions(best.items, run.items, bootstrap_samples=bootstrap_samples, seed=seed)
+        result = compare_predictions(
+            _compared_items(best, judged),
+            _compared_items(run, judged),
+            bootstrap_samples=bootstrap_samples,
+            seed=seed,
+        )
         comparisons.append({"model": run.name, "best": best.name, **result})
     metadata = {
         "models": [run.name for run in ranked],
+        "ranked_by": "overall, all items (judged)" if judged else "closed formats (open-ended proxy apart)",
         "dataset": best.references.source,
         "dataset_fingerprint": best.references.fingerprint,
         "questions": len(best.references.rows),
@@ -151,6 +178,9 @@ def leaderboard_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str
 
     No chance row here: chance covers closed-format items only (see :func:`closed_rows`).
     """
+    judged = all_judged(leaderboard.runs)
+    if not judged:
+        return _unjudged_rows(leaderboard)
     columns = _columns(leaderboard.best.scores, closed=False)
     header = ["rank", "model", "overall", "95% CI", *(cell.value for cell in columns)]
     rows = []
@@ -178,6 +208,30 @@ def circular_columns(scores: Scores, circular: bool) -> list[str]:
 def _chance(value: float) -> str:
     """A circular chance level in percent: small, so with three significant digits."""
     return "-" if math.isnan(value) else f"{100 * value:.3g}"
+
+
+def _unjudged_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str]]]:
+    """The main table without a judge: closed-format scores rank, the proxy sits in its own column."""
+    best = leaderboard.best.scores
+    columns = _columns(best, closed=True)
+    header = [
+        "rank",
+        "model",
+        "overall (closed formats)",
+        "95% CI",
+        PROXY_COLUMN,
+        *(c.value for c in columns),
+    ]
+    rows = []
+    for rank, run in enumerate(leaderboard.runs, start=1):
+        overall = run.scores.overall
+        by_label = {cell.label: cell for cell in _columns(run.scores, closed=False)}
+        cells = [percent(by_label[cell.label].closed_score) for cell in columns]
+        closed = [percent(overall.closed_score), cell_interval(overall.closed_interval)]
+        rows.append([str(rank), run.name, *closed, percent(overall.open_score), *cells])
+    counts = [str(cell.closed_count) for cell in columns]
+    rows.append(["", "n", str(best.overall.closed_count), "-", str(best.overall.open_count), *counts])
+    return header, rows
 
 
 def closed_rows(leaderboard: Leaderboard) -> tuple[list[str], list[list[str]]]:
@@ -282,6 +336,16 @@ def agreement_section(agreement: dict[str, dict[str, Any]]) -> list[str]:
     ]
 
 
+def _scope_sentence(leaderboard: Leaderboard, groups: str) -> str:
+    if all_judged(leaderboard.runs):
+        return f"Scores in percent, per {groups}, over all items: open-ended ones by their judge score."
+    return (
+        f"Scores in percent, per {groups}. No judge scored every run, so models are ranked by the "
+        "closed formats only; the open-ended offline proxy is shown in its own column, with its "
+        f"agreement with human grades ({PROXY_AGREEMENT.label()}), and counts in no ranking."
+    )
+
+
 def leaderboard_markdown(leaderboard: Leaderboard, *, charts: Sequence[str] = ()) -> str:
     """The comparison's ``report.md``."""
     best = leaderboard.best.name
@@ -294,7 +358,7 @@ def leaderboard_markdown(leaderboard: Leaderboard, *, charts: Sequence[str] = ()
         f"{len(leaderboard.runs)} models on the same {leaderboard.metadata['questions']} questions "
         f"(dataset {leaderboard.metadata['dataset']}, "
         f"fingerprint `{leaderboard.metadata['dataset_fingerprint'][:16]}`). "
-        f"Scores in percent, per {groups}, over all items: open-ended ones by the offline proxy score.",
+        + _scope_sentence(leaderboard, groups),
         "",
         *markdown_table(header, rows),
         "",

@@ -22,6 +22,14 @@ from qbench_portrait_lib.report.tables import (
     cross_tab_grid,
 )
 from qbench_portrait_lib.scoring.cells import Cell, Interval, Scores
+from qbench_portrait_lib.scoring.headline import (
+    PROXY_AGREEMENT,
+    counts_open_ended,
+    headline_count,
+    headline_interval,
+    headline_name,
+    headline_score,
+)
 
 #: How many ids a Markdown report lists inline before pointing at results.json.
 MAX_LISTED_IDS = 30
@@ -71,22 +79,51 @@ def _cell_cells(cell: Cell, *, closed_interval: bool = True) -> list[str]:
     ]
 
 
-#: Columns of the terminal table (see :func:`headline_rows`).
+#: Columns of the terminal table of a judged run (see :func:`headline_rows`).
 HEADLINE_HEADER: tuple[str, ...] = ("cell", "all %", "95% CI", "n", "closed %", "n closed", "chance %")
+#: Columns of the terminal table without a judge: the proxy sits apart, with its agreement.
+PROXY_COLUMN = f"open-ended proxy % ({PROXY_AGREEMENT.label()})"
+UNJUDGED_HEADER: tuple[str, ...] = (
+    "cell",
+    "closed %",
+    "95% CI",
+    "n closed",
+    "chance %",
+    PROXY_COLUMN,
+    "n open",
+)
+
+
+def headline_header(scores: Scores) -> tuple[str, ...]:
+    """The terminal table's columns: :data:`HEADLINE_HEADER` with a judge, else :data:`UNJUDGED_HEADER`."""
+    return HEADLINE_HEADER if counts_open_ended(scores) else UNJUDGED_HEADER
+
+
+def _unjudged_cells(cell: Cell) -> list[str]:
+    """Closed accuracy, interval, count and chance, then the open-ended proxy and its count."""
+    return [
+        percent(cell.closed_score),
+        cell_interval(cell.closed_interval),
+        str(cell.closed_count),
+        percent(cell.chance),
+        percent(cell.open_score),
+        str(cell.open_count),
+    ]
 
 
 def headline_rows(scores: Scores) -> list[list[str]]:
     """The terminal table's rows: the overall line, then every cell of every one-column breakdown.
 
-    Columns (:data:`HEADLINE_HEADER`, scores in percent): the score over all items with
+    With a judge (:data:`HEADLINE_HEADER`, scores in percent): the score over all items with
     its 95% interval and item count, then the accuracy on the closed-format items, their
-    count and their chance level; chance only ever sits beside the closed accuracy.
+    count and their chance level; chance only ever sits beside the closed accuracy. Without
+    one (:data:`UNJUDGED_HEADER`): the closed-format accuracy leads, with its interval, count
+    and chance, and the open-ended proxy score follows in its own column.
     """
-    rows = [["overall", *_cell_cells(scores.overall, closed_interval=False)[1:]]]
-    for breakdown in CHART_BREAKDOWNS:
-        for cell in scores.cells(breakdown):
-            rows.append([cell.label, *_cell_cells(cell, closed_interval=False)[1:]])
-    return rows
+    cells = [scores.overall, *(cell for breakdown in CHART_BREAKDOWNS for cell in scores.cells(breakdown))]
+    if counts_open_ended(scores):
+        return [[cell.label, *_cell_cells(cell, closed_interval=False)[1:]] for cell in cells]
+    return [[cell.label, *_unjudged_cells(cell)] for cell in cells]
 
 
 def aligned_text(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -142,14 +179,21 @@ def methods_name(intervals: Sequence[Interval]) -> str:
 
 def terminal_table(scores: Scores, title: str = "") -> str:
     """The headline table as plain aligned text for a terminal (see :func:`headline_rows`)."""
-    table = aligned_text(HEADLINE_HEADER, headline_rows(scores))
+    table = aligned_text(headline_header(scores), headline_rows(scores))
     cell_method = methods_name([cell.interval for cell in scores.cells(CHART_BREAKDOWNS[0]) if cell.count])
+    first = (
+        "all: every item (open-ended answers by their judge score, the proxy where the judge failed)"
+        if counts_open_ended(scores)
+        else "open-ended proxy: an offline estimate, not counted in overall or in any ranking "
+        "(pass a judge to score open-ended answers)"
+    )
     footer = [
-        "all: every item (open-ended answers by their proxy or judge score)",
+        first,
         "closed: single choice, multiple choice and true/false only, the items chance is computed on",
         f"parse failures: {scores.parse_failures} "
         f"({percent(scores.parse_failure_rate)}% of closed items); "
-        f"intervals: {method_name(scores.overall.interval)} for overall, {cell_method} for cells",
+        f"intervals: {method_name(headline_interval(scores.overall, scores))} for overall, "
+        f"{cell_method} for cells",
     ]
     open_ended = scores.open_ended
     if _was_judged(scores):
@@ -204,12 +248,13 @@ def _metadata_section(metadata: Mapping[str, Any]) -> list[str]:
 
 def _summary_section(scores: Scores) -> list[str]:
     overall, mc, tf = scores.overall, scores.multiple_choice, scores.true_false
+    headline = headline_interval(overall, scores)
     lines = [
         "## Headline",
         "",
-        f"- **Overall**: {percent(overall.score)} "
-        f"(95% {method_name(overall.interval)} interval {cell_interval(overall.interval)}), "
-        f"{overall.count} items.",
+        f"- **Overall**, {headline_name(scores)}: {percent(headline_score(overall, scores))} "
+        f"(95% {method_name(headline)} interval {cell_interval(headline)}), "
+        f"{headline_count(overall, scores)} items.",
         f"- **Closed formats**: {percent(overall.closed_score)} ({overall.closed_count} items); "
         f"uniform random guessing would score {percent(overall.chance)}.",
         f"- **Parse failures**: {scores.parse_failures} closed items "
@@ -222,7 +267,8 @@ def _summary_section(scores: Scores) -> list[str]:
         _open_ended_line(scores),
         "",
         "In the tables below, **all items** scores every question of a cell (open-ended answers "
-        "by their proxy or judge score); **closed formats** scores only its single-choice, "
+        f"by their {'judge' if counts_open_ended(scores) else 'proxy'} score); "
+        "**closed formats** scores only its single-choice, "
         "multiple-choice and true/false questions. Chance is the expected score of uniform random "
         "guessing on those closed-format questions, so it is shown beside the closed-format "
         "accuracy and should be compared with that, not with the all-items score.",
@@ -233,9 +279,12 @@ def _summary_section(scores: Scores) -> list[str]:
 
 def _open_ended_line(scores: Scores) -> str:
     open_ended = scores.open_ended
-    proxy = f"- **Open-ended**: offline proxy score {percent(open_ended.proxy_score)}"
+    proxy = (
+        f"- **Open-ended**: offline proxy score {percent(open_ended.proxy_score)} "
+        f"over {scores.overall.open_count} items ({PROXY_AGREEMENT.label()})"
+    )
     if not open_ended.judged:
-        return proxy + "; no judge was used (the proxy scores count)."
+        return proxy + "; no judge was used, so it is **not** counted in the overall score above."
     return (
         f"{proxy}; judge score {percent(open_ended.judge_score)} "
         f"({open_ended.judge_failures} judge failures, {percent(open_ended.judge_failure_rate)}%, "
@@ -243,16 +292,17 @@ def _open_ended_line(scores: Scores) -> str:
     )
 
 
-def breakdown_table(cells: Sequence[Cell]) -> list[str]:
+def breakdown_table(cells: Sequence[Cell], *, judged: bool = True) -> list[str]:
     """One breakdown as Markdown table lines: a row per cell, all items then closed formats.
 
-    The interval columns name the cells' interval method.
+    The interval columns name the cells' interval method; without a judge (``judged``
+    False) the all-items column says that its open-ended answers count by the proxy.
     """
     method = methods_name([cell.interval for cell in cells if cell.count])
     closed_method = method_name(cells[0].closed_interval) if cells else "-"
     header = [
         "value",
-        "all items %",
+        "all items %" if judged else "all items, open-ended by proxy %",
         f"95% CI ({method})",
         "n",
         "closed formats %",
@@ -267,7 +317,12 @@ def breakdown_table(cells: Sequence[Cell]) -> list[str]:
 def _breakdown_sections(scores: Scores) -> list[str]:
     lines: list[str] = []
     for breakdown in TABLE_BREAKDOWNS:
-        lines += [f"## {GROUP_TITLES[breakdown]}", "", *breakdown_table(scores.cells(breakdown)), ""]
+        lines += [
+            f"## {GROUP_TITLES[breakdown]}",
+            "",
+            *breakdown_table(scores.cells(breakdown), judged=counts_open_ended(scores)),
+            "",
+        ]
     return lines
 
 
@@ -314,7 +369,8 @@ def run_markdown(
     ``sections`` are further Markdown lines placed after the breakdown tables (the circular
     and position-bias sections of :mod:`qbench_portrait_lib.report.answer_distribution`).
     """
-    grid_title = f"{GROUP_TITLES[HEATMAP_BREAKDOWN]}: grid (mean item score %, n)"
+    scope = "judge" if counts_open_ended(scores) else "offline proxy"
+    grid_title = f"{GROUP_TITLES[HEATMAP_BREAKDOWN]}: grid (mean item score %, open-ended by {scope}; n)"
     lines = [f"# {title}", ""]
     lines += _summary_section(scores)
     lines += _breakdown_sections(scores)

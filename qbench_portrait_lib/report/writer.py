@@ -21,6 +21,7 @@ from qbench_portrait_lib.report.answer_distribution import circular_section, pos
 from qbench_portrait_lib.report.markdown import run_markdown
 from qbench_portrait_lib.report.tables import CHART_BREAKDOWNS, HEATMAP_BREAKDOWN
 from qbench_portrait_lib.scoring.cells import Cell, Scores
+from qbench_portrait_lib.scoring.headline import counts_open_ended
 
 if TYPE_CHECKING:
     from qbench_portrait_lib.report.leaderboard import Leaderboard
@@ -86,7 +87,10 @@ def _draw_run_charts(
         plot_breakdown(series, breakdown, charts_dir / f"{breakdown}.png")
         written.append(f"{CHARTS_DIR}/{breakdown}.png")
     if heatmap is not None:
-        plot_cross_tab(heatmap, charts_dir / HEATMAP_CHART)
+        judged = all(counts_open_ended(scores) for _, scores in series)
+        scope = "judge" if judged else "offline proxy"
+        title = f"Mean item score (%) by quality dimension and image source (open-ended by {scope})"
+        plot_cross_tab(heatmap, charts_dir / HEATMAP_CHART, title=title)
         written.append(f"{CHARTS_DIR}/{HEATMAP_CHART}")
     plot_position_bias(series, charts_dir / POSITION_CHART)
     written.append(f"{CHARTS_DIR}/{POSITION_CHART}")

@@ -93,9 +93,11 @@ def breakdown_cells(
     chance_sums = np.bincount(codes[closed], weights=chances[closed], minlength=size)
     square_sums = np.bincount(codes, weights=scores * scores, minlength=size)
     fractional = np.bincount(codes, weights=((scores > 0) & (scores < 1)).astype(np.float64), minlength=size)
+    open_counts = counts - closed_counts  # items without a chance level are the open-ended ones
+    open_sums = sums - closed_sums
     cells = []
     for index, cell_values in enumerate(values):
-        count, n_closed = int(counts[index]), int(closed_counts[index])
+        count, n_closed, n_open = int(counts[index]), int(closed_counts[index]), int(open_counts[index])
         if fractional[index]:  # a bounded mean, not a proportion
             interval = Interval(
                 *mean_t_interval(float(sums[index]), float(square_sums[index]), count), STUDENT_T
@@ -113,6 +115,8 @@ def breakdown_cells(
                 closed_score=float(closed_sums[index] / n_closed) if n_closed else NAN,
                 closed_interval=Interval(*wilson_interval(float(closed_sums[index]), n_closed), WILSON),
                 chance=float(chance_sums[index] / n_closed) if n_closed else NAN,
+                open_count=n_open,
+                open_score=float(open_sums[index] / n_open) if n_open else NAN,
             )
         )
     return tuple(cells)
@@ -126,11 +130,18 @@ def _overall_cell(
     samples: int,
     seed: int,
 ) -> Cell:
-    """The cell of all items: its interval is the image-clustered bootstrap of the mean."""
-    low, high = NAN, NAN
+    """The cell of all items: its intervals (all items; closed items, the headline without a
+    judge) are image-clustered bootstraps of the mean."""
+    low, high, closed_low, closed_high = NAN, NAN, NAN, NAN
     if samples > 0:  # no bootstrap asked: no need to gather the images
-        sums, counts = cluster_totals([item.image_id for item in items], scores)
+        image_ids = [item.image_id for item in items]
+        sums, counts = cluster_totals(image_ids, scores)
         low, high = bootstrap_ratio_interval(sums, counts, samples=samples, seed=seed)
+        closed_ids = [image for image, is_closed in zip(image_ids, closed, strict=True) if is_closed]
+        closed_sums, closed_counts = cluster_totals(closed_ids, scores[closed])
+        closed_low, closed_high = bootstrap_ratio_interval(
+            closed_sums, closed_counts, samples=samples, seed=seed
+        )
     n_closed = int(closed.sum())
     return Cell(
         breakdown="overall",
@@ -140,8 +151,10 @@ def _overall_cell(
         interval=Interval(low, high, CLUSTERED_BOOTSTRAP),
         closed_count=n_closed,
         closed_score=_mean(scores[closed]),
-        closed_interval=Interval(*wilson_interval(float(scores[closed].sum()), n_closed), WILSON),
+        closed_interval=Interval(closed_low, closed_high, CLUSTERED_BOOTSTRAP),
         chance=_mean(chances[closed]),
+        open_count=len(items) - n_closed,
+        open_score=_mean(scores[~closed]),
     )
 
 

@@ -108,6 +108,8 @@ class Cell:
     closed_score: float
     closed_interval: Interval
     chance: float
+    open_count: int = 0  # the cell's open-ended items and their mean score (proxy or judge)
+    open_score: float = math.nan
 
     @property
     def value(self) -> str:

@@ -1,7 +1,10 @@
 """The metric's flat dict of Python floats, made from the scorer's cells.
 
 This is the one place that spells the metric's keys (documented in metric/README.md):
-``overall``, ``overall_closed``, ``overall_ci_low``, ``overall_ci_high``, ``count``,
+``overall`` (the headline: all items with a judge, the closed formats without one, see
+:mod:`~qbench_portrait_lib.scoring.headline`), ``overall_closed``, ``overall_ci_low``,
+``overall_ci_high``, ``overall_includes_open_ended``, ``overall_all_items`` (every item,
+open-ended ones by judge or proxy score) with its ``_ci_low``/``_ci_high``, ``count``,
 ``parse_failures``, ``parse_failure_rate``, ``chance``; ``{breakdown}/{value}/{field}``
 for every cell of every breakdown (:data:`CELL_FIELDS`; cross-tab values joined by "."
 as in ``quality_dimension_x_level/aigc.local/score``); ``multiple_choice/*``,
@@ -17,6 +20,12 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from qbench_portrait_lib.scoring.cells import Cell, Scores
+from qbench_portrait_lib.scoring.headline import (
+    PROXY_AGREEMENT,
+    counts_open_ended,
+    headline_interval,
+    headline_score,
+)
 
 #: The keys of one cell, after ``{breakdown}/{value}/``, in the order the dict lists them.
 CELL_FIELDS: tuple[str, ...] = (
@@ -63,6 +72,7 @@ def _summaries(scores: Scores) -> dict[str, float]:
     result.update(
         {
             "open_ended/proxy_score": float(open_ended.proxy_score),
+            "open_ended/proxy_agreement_spearman": PROXY_AGREEMENT.spearman,
             "open_ended/judge_score": float(open_ended.judge_score),
             "open_ended/judge_failures": float(open_ended.judge_failures),
             "open_ended/judge_failure_rate": float(open_ended.judge_failure_rate),
@@ -80,11 +90,16 @@ def flatten(scores: Scores) -> dict[str, float]:
     (0.0, 0.0, 343)
     """
     overall = scores.overall
+    headline = headline_interval(overall, scores)
     result: dict[str, float] = {
-        "overall": float(overall.score),
+        "overall": float(headline_score(overall, scores)),
         "overall_closed": float(overall.closed_score),
-        "overall_ci_low": float(overall.interval.low),
-        "overall_ci_high": float(overall.interval.high),
+        "overall_ci_low": float(headline.low),
+        "overall_ci_high": float(headline.high),
+        "overall_includes_open_ended": float(counts_open_ended(scores)),
+        "overall_all_items": float(overall.score),
+        "overall_all_items_ci_low": float(overall.interval.low),
+        "overall_all_items_ci_high": float(overall.interval.high),
         "count": float(overall.count),
         "parse_failures": float(scores.parse_failures),
         "parse_failure_rate": float(scores.parse_failure_rate),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from test_report import RESPONSES, small_references
-from test_report_leaderboard import PERFECT, WRONG
+from test_report_leaderboard import CLOSED_STRONG, PERFECT, PROXY_STRONG, WRONG
 
 from qbench_portrait_lib.cli import cli
 from qbench_portrait_lib.jobs import files as file_jobs
@@ -162,6 +162,28 @@ def test_compare_ranks_models_and_writes_the_leaderboard(tmp_path: Path) -> None
     assert [item["model"] for item in results["comparisons"]] == ["mixed-model", "wrong-model"]
     assert (tmp_path / "board" / "charts" / "quality_dimension.png").is_file()
     assert "# Q-Bench-Portrait leaderboard" in (tmp_path / "board" / "report.md").read_text()
+
+
+def test_compare_without_a_judge_ranks_by_the_closed_formats_and_shows_the_proxy_apart(
+    tmp_path: Path,
+) -> None:
+    files = [
+        write_jsonl(tmp_path / "a.jsonl", records(PROXY_STRONG, model="proxy-strong")),
+        write_jsonl(tmp_path / "b.jsonl", records(CLOSED_STRONG, model="closed-strong")),
+    ]
+    result = invoke(
+        "compare", *map(str, files), "--dataset", "small", "--no-charts", "--bootstrap-samples", "200"
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "overall (closed) %" in lines[0]
+    assert "open-ended proxy % (Spearman 0.90 with human grades, 184 answers)" in lines[0]
+    # the proxy would rank proxy-strong first (11/12 against 10/12 over all items); closed: 10/10 against 9/10
+    assert [line.split()[:3] for line in lines[2:4]] == [
+        ["1", "closed-strong", "100.0"],
+        ["2", "proxy-strong", "90.0"],
+    ]
+    assert lines[2].split()[5] == "0.0" and lines[3].split()[5] == "100.0"  # the proxy column
 
 
 def test_compare_reports_incomplete_runs(tmp_path: Path) -> None:

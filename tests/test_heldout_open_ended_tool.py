@@ -60,3 +60,19 @@ def test_the_figures_of_a_perfect_and_of_an_inverted_scorer():
     assert perfect["pairs_1_over_0"] == perfect["pairs_2_over_1"] == 1.0
     inverted = tool.measure(answers, lambda answer: 1 - answer.grade / 2)
     assert inverted["spearman"] == pytest.approx(-1.0) and inverted["pairs_1_over_0"] == 0.0
+
+
+def test_the_agreement_the_reports_and_docs_quote_is_what_the_tool_measures():
+    from qbench_portrait_lib.scoring.headline import PROXY_AGREEMENT
+
+    answers = tool.load_graded(tool.DEFAULT_PATH)
+    figures = tool.measure(answers, tool.current_proxy)
+    assert round(figures["spearman"], 3) == PROXY_AGREEMENT.spearman
+    assert round(figures["kendall"], 3) == PROXY_AGREEMENT.kendall
+    assert (len(answers), len({a.question_id for a in answers})) == (
+        PROXY_AGREEMENT.answers,
+        PROXY_AGREEMENT.questions,
+    )
+    card = (ROOT / "metric" / "README.md").read_text()
+    assert f"| this proxy | {PROXY_AGREEMENT.spearman:.3f} | {PROXY_AGREEMENT.kendall:.3f} |" in card
+    assert f"Spearman {PROXY_AGREEMENT.spearman:.2f}" in (ROOT / "README.md").read_text()

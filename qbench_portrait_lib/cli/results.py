@@ -154,7 +154,8 @@ def compare_command(
     """Rank several models' predictions on the same questions (the paper's main table).
 
     Each model is compared with the best by a paired bootstrap and McNemar's test.
-    Open-ended answers are scored by the offline proxy. Files written by `annotate`
+    Without a judge, models are ranked by the closed formats; the open-ended offline proxy
+    is shown apart, in no ranking. Files written by `annotate`
     (model human:NAME) keep their own rows; two or more are also pooled into one
     "human (n=K)" row, with their agreement (Krippendorff's alpha) per question type.
     VLMEvalKit files (with --vlmevalkit-export) make one row per model in their names.

@@ -21,8 +21,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qbench_portrait_lib.report.answer_distribution import circular_summary, is_circular_run
-from qbench_portrait_lib.report.leaderboard import Leaderboard, agreement_rows, all_circular, circular_columns
-from qbench_portrait_lib.report.markdown import aligned_text, cell_interval, interval, percent, terminal_table
+from qbench_portrait_lib.report.leaderboard import (
+    Leaderboard,
+    agreement_rows,
+    all_circular,
+    all_judged,
+    circular_columns,
+)
+from qbench_portrait_lib.report.markdown import (
+    PROXY_COLUMN,
+    aligned_text,
+    cell_interval,
+    interval,
+    percent,
+    terminal_table,
+)
 from qbench_portrait_lib.report.scored_run import ScoredRun
 
 #: How many missing or failed ids are printed before pointing at results.json.
@@ -72,24 +85,27 @@ def _paired_cells(item: dict | None) -> Sequence[str]:
 
 
 def leaderboard_text(leaderboard: Leaderboard) -> str:
-    """The ranking as aligned text: overall, closed accuracy, the paired test against the best."""
+    """The ranking as aligned text: overall, closed accuracy, the paired test against the best.
+
+    Without a judge for every run, the ranking column is the closed formats' score and the
+    open-ended proxy takes the third column, labelled with its agreement with human grades.
+    """
+    judged = all_judged(leaderboard.runs)
     comparisons = {item["model"]: item for item in leaderboard.comparisons}
     circular = all_circular(leaderboard)
     rows = []
     for rank, run in enumerate(leaderboard.runs, start=1):
         overall = run.scores.overall
-        rows.append(
-            [
-                str(rank),
-                run.name,
-                percent(overall.score),
-                cell_interval(overall.interval),
-                percent(overall.closed_score),
-                *circular_columns(run.scores, circular),
-                *_paired_cells(comparisons.get(run.name)),
-            ]
-        )
+        if judged:
+            shown = [percent(overall.score), cell_interval(overall.interval), percent(overall.closed_score)]
+        else:
+            shown = [percent(overall.closed_score), cell_interval(overall.closed_interval)]
+            shown.append(percent(overall.open_score))
+        shown += circular_columns(run.scores, circular)
+        rows.append([str(rank), run.name, *shown, *_paired_cells(comparisons.get(run.name))])
     header = list(_LEADERBOARD_HEADER)
+    if not judged:
+        header[2], header[4] = "overall (closed) %", PROXY_COLUMN
     if circular:
         header[5:5] = _CIRCULAR_HEADER
     return aligned_text(header, rows)

@@ -46,8 +46,11 @@ Args:
     bootstrap_samples (`int`, defaults to 1000): bootstrap replicates for the overall interval.
     seed (`int`, defaults to 0): seed of the bootstrap.
 Returns:
-    A flat dict of Python floats: `overall`, `overall_closed`, `overall_ci_low`,
-    `overall_ci_high`, `count`, `parse_failures`, `parse_failure_rate`, `chance`;
+    A flat dict of Python floats: `overall` (the headline: all items with a judge, the
+    closed formats only without one), `overall_closed`, `overall_ci_low`,
+    `overall_ci_high`, `overall_includes_open_ended`, `overall_all_items` (every item,
+    open-ended ones by judge or proxy score) and its `_ci_low`/`_ci_high`, `count`,
+    `parse_failures`, `parse_failure_rate`, `chance`;
     `{group}/{value}/{score,count,ci_low,ci_high,chance}` and
     `{group}/{value}/{closed_score,closed_count,closed_ci_low,closed_ci_high}` (the same
     over the cell's closed-format items only: the score `chance` belongs to) for
@@ -55,7 +58,7 @@ Returns:
     (values `dimension.level`) and quality_dimension_x_image_source (values
     `dimension.source`); `multiple_choice/{jaccard,precision,recall,f1}`;
     `true_false/{balanced_accuracy,true_rate,gold_true_rate}`;
-    `open_ended/{proxy_score,judge_score,judge_failures,judge_failure_rate}`;
+    `open_ended/{proxy_score,proxy_agreement_spearman,judge_score,judge_failures,judge_failure_rate}`;
     `extraction/{read_by_rules,read_by_reader,unparsed,conflicts}`;
     `position_bias/{letter}/{pick_share,gold_share}`, `position_bias/{responses,chi_square,
     chi_square_dof,chi_square_p}`, `multiple_choice/select_all_rate`;

@@ -76,7 +76,7 @@ def test_batches_with_label_ints_and_none_first_equal_one_compute(metric):
 def test_add_one_item_at_a_time(metric):
     for prediction, reference in zip(PREDICTIONS, REFERENCES, strict=True):
         metric.add(prediction=prediction, reference=reference)
-    assert metric.compute(bootstrap_samples=0)["overall"] == 0.5
+    assert metric.compute(bootstrap_samples=0)["overall_all_items"] == 0.5
 
 
 def test_the_kwargs_description_examples_run():
@@ -182,4 +182,4 @@ def test_the_module_loads_from_a_folder_of_its_own(tmp_path):
         Path(METRIC_PATH).read_text(encoding="utf-8"), encoding="utf-8"
     )
     moved = evaluate.load(str(folder), cache_dir=str(tmp_path / "cache"))
-    assert moved.compute(predictions=PREDICTIONS, references=REFERENCES)["overall"] == 0.5
+    assert moved.compute(predictions=PREDICTIONS, references=REFERENCES)["overall_all_items"] == 0.5

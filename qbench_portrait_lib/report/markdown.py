@@ -82,7 +82,7 @@ def _cell_cells(cell: Cell, *, closed_interval: bool = True) -> list[str]:
 #: Columns of the terminal table of a judged run (see :func:`headline_rows`).
 HEADLINE_HEADER: tuple[str, ...] = ("cell", "all %", "95% CI", "n", "closed %", "n closed", "chance %")
 #: Columns of the terminal table without a judge: the proxy sits apart, with its agreement.
-PROXY_COLUMN = f"open-ended proxy % ({PROXY_AGREEMENT.label()})"
+PROXY_COLUMN = f"open-ended proxy % (Spearman {PROXY_AGREEMENT.spearman:.2f} vs human)"
 UNJUDGED_HEADER: tuple[str, ...] = (
     "cell",
     "closed %",
@@ -184,8 +184,8 @@ def terminal_table(scores: Scores, title: str = "") -> str:
     first = (
         "all: every item (open-ended answers by their judge score, the proxy where the judge failed)"
         if counts_open_ended(scores)
-        else "open-ended proxy: an offline estimate, not counted in overall or in any ranking "
-        "(pass a judge to score open-ended answers)"
+        else f"open-ended proxy: an offline estimate ({PROXY_AGREEMENT.label()}), not counted in "
+        "overall or in any ranking; pass a judge to score open-ended answers"
     )
     footer = [
         first,

@@ -43,8 +43,8 @@ def test_identical_predictions_do_not_differ():
 def test_scores_match_score_predictions_and_difference_is_b_minus_a():
     better = ["C", "False", "A, B", "B", "True", "C", "The background is blurred.", "True"]
     result = compare(PREDICTIONS, better, REFERENCES)
-    assert result["score_a"] == score_predictions(PREDICTIONS, REFERENCES)["overall"] == 0.5
-    assert result["score_b"] == score_predictions(better, REFERENCES)["overall"] == 1.0
+    assert result["score_a"] == score_predictions(PREDICTIONS, REFERENCES)["overall_all_items"] == 0.5
+    assert result["score_b"] == score_predictions(better, REFERENCES)["overall_all_items"] == 1.0
     assert result["difference"] == 0.5
     # B fixes q3, q4, q5 and q6; it breaks nothing
     assert (result["discordant_a"], result["discordant_b"]) == (0.0, 4.0)

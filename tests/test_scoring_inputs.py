@@ -125,7 +125,7 @@ def test_twenty_six_options_are_accepted():
     options = [f"option {chr(65 + i)}" for i in range(26)]
     references = with_change(0, options=options, answer=["option Z"])
     assert normalize_references(references)[0].answer == ("option Z",)
-    assert score_predictions(["Z", *PREDICTIONS[1:]], references)["overall"] == 0.5
+    assert score_predictions(["Z", *PREDICTIONS[1:]], references)["overall_all_items"] == 0.5
 
 
 def test_duplicate_ids_are_an_error():
@@ -142,7 +142,7 @@ def test_a_reference_that_is_not_a_mapping():
 
 def test_extra_keys_such_as_the_image_are_ignored():
     references = [{**ref, "image": object()} for ref in REFERENCES]
-    assert score_predictions(PREDICTIONS, references)["overall"] == 0.5
+    assert score_predictions(PREDICTIONS, references)["overall_all_items"] == 0.5
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, True])
@@ -167,7 +167,7 @@ def test_a_dataset_and_its_column_are_accepted():
     features = datasets.Features({name: feature for name, feature in FEATURES.items() if name != "image"})
     table = datasets.Dataset.from_list(REFERENCES, features=features)  # labels stored as ClassLabel ints
     table = table.add_column("response", PREDICTIONS)
-    assert score_predictions(table["response"], table)["overall"] == 0.5
+    assert score_predictions(table["response"], table)["overall_all_items"] == 0.5
 
 
 def test_seed_must_be_a_non_negative_int():

@@ -30,7 +30,10 @@ def test_aggregates_are_consistent_with_the_details(picks, responses):
     result = score_predictions(predictions, references, return_details=True, bootstrap_samples=50)
     scores = [detail["score"] for detail in result.pop("details")]
     assert all(0.0 <= score <= 1.0 for score in scores)
-    assert math.isclose(result["overall"], sum(scores) / len(scores))
+    assert math.isclose(result["overall_all_items"], sum(scores) / len(scores))
+    closed = [s for s, r in zip(scores, references, strict=True) if r["question_type"] != "open_ended"]
+    headline = sum(closed) / len(closed) if closed else math.nan  # no judge: the closed formats
+    assert math.isclose(result["overall"], headline) or (math.isnan(result["overall"]) and not closed)
     assert result["count"] == len(references)
     for group in ("question_type", "quality_dimension", "image_source", "level", "quality_dimension_x_level"):
         counts = [
@@ -38,8 +41,10 @@ def test_aggregates_are_consistent_with_the_details(picks, responses):
         ]
         assert sum(counts) == len(references), group
     assert all(type(value) is float for value in result.values())
-    assert result["overall_ci_low"] <= result["overall"] + 1e-12
-    assert result["overall"] <= result["overall_ci_high"] + 1e-12
+    for scope in ("overall", "overall_all_items"):
+        if not math.isnan(result[scope]):  # NaN: only open-ended items, no judge
+            assert result[f"{scope}_ci_low"] <= result[scope] + 1e-12
+            assert result[scope] <= result[f"{scope}_ci_high"] + 1e-12
 
 
 def test_the_scoring_core_imports_neither_datasets_nor_evaluate():

@@ -35,7 +35,7 @@ from qbench_portrait_lib.scoring.cells import (
     breakdown_values,
 )
 from qbench_portrait_lib.scoring.intervals import (
-    bootstrap_ratio_interval,
+    bootstrap_ratio_intervals,
     cluster_totals,
     mean_t_interval,
     wilson_interval,
@@ -136,11 +136,9 @@ def _overall_cell(
     if samples > 0:  # no bootstrap asked: no need to gather the images
         image_ids = [item.image_id for item in items]
         sums, counts = cluster_totals(image_ids, scores)
-        low, high = bootstrap_ratio_interval(sums, counts, samples=samples, seed=seed)
-        closed_ids = [image for image, is_closed in zip(image_ids, closed, strict=True) if is_closed]
-        closed_sums, closed_counts = cluster_totals(closed_ids, scores[closed])
-        closed_low, closed_high = bootstrap_ratio_interval(
-            closed_sums, closed_counts, samples=samples, seed=seed
+        closed_sums, closed_counts = cluster_totals(image_ids, np.where(closed, scores, 0.0), weights=closed)
+        (low, high), (closed_low, closed_high) = bootstrap_ratio_intervals(
+            [(sums, counts), (closed_sums, closed_counts)], samples=samples, seed=seed
         )
     n_closed = int(closed.sum())
     return Cell(

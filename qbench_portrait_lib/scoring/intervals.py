@@ -123,21 +123,55 @@ def bootstrap_ratio_interval(
     >>> bootstrap_ratio_interval(np.array([0.0, 1.0]), np.array([1.0, 1.0]), samples=1000, seed=0)
     (0.0, 1.0)
     """
-    numerators = np.asarray(numerators, dtype=np.float64)
-    denominators = np.asarray(denominators, dtype=np.float64)
-    clusters = len(numerators)
+    return bootstrap_ratio_intervals(
+        [(numerators, denominators)], samples=samples, seed=seed, confidence=confidence
+    )[0]
+
+
+def bootstrap_ratio_intervals(
+    ratios: Sequence[tuple[np.ndarray, np.ndarray]],
+    *,
+    samples: int,
+    seed: int,
+    confidence: float = CONFIDENCE,
+) -> list[tuple[float, float]]:
+    """:func:`bootstrap_ratio_interval` of several ratios over the same clusters, from one set
+    of draws (so the first ratio's interval is the one it would get alone). A replicate whose
+    drawn denominators sum to 0 (say, only images without closed items) is left out of its
+    ratio's percentiles.
+
+    >>> both = bootstrap_ratio_intervals([(np.array([0.0, 1.0]), np.array([1.0, 1.0])),
+    ...                                   (np.array([1.0, 0.0]), np.array([1.0, 0.0]))], samples=1000, seed=0)
+    >>> both
+    [(0.0, 1.0), (1.0, 1.0)]
+    """
+    pairs = [
+        (np.asarray(numerators, dtype=np.float64), np.asarray(denominators, dtype=np.float64))
+        for numerators, denominators in ratios
+    ]
+    clusters = len(pairs[0][0]) if pairs else 0
     if clusters == 0 or samples <= 0:
-        return math.nan, math.nan
+        return [(math.nan, math.nan)] * len(pairs)
     rng = np.random.default_rng(seed)
     rows_per_chunk = max(1, _DRAWS_PER_CHUNK // clusters)
-    replicates = np.empty(samples, dtype=np.float64)
+    replicates = np.empty((len(pairs), samples), dtype=np.float64)
     for start in range(0, samples, rows_per_chunk):
         rows = min(rows_per_chunk, samples - start)
         drawn = rng.integers(0, clusters, size=(rows, clusters), dtype=np.intp)
-        replicates[start : start + rows] = numerators[drawn].sum(axis=1) / denominators[drawn].sum(axis=1)
+        for index, (numerators, denominators) in enumerate(pairs):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ratio = numerators[drawn].sum(axis=1) / denominators[drawn].sum(axis=1)
+            replicates[index, start : start + rows] = ratio
     tail = (1 - confidence) / 2
-    low, high = np.quantile(replicates, [tail, 1 - tail])
-    return float(low), float(high)
+    intervals = []
+    for row in replicates:
+        kept = row[~np.isnan(row)]
+        if len(kept) == 0:
+            intervals.append((math.nan, math.nan))
+            continue
+        low, high = np.quantile(kept, [tail, 1 - tail])
+        intervals.append((float(low), float(high)))
+    return intervals
 
 
 def mcnemar_exact_p(only_a_correct: int, only_b_correct: int) -> float:
@@ -166,17 +200,23 @@ def mcnemar_exact_p(only_a_correct: int, only_b_correct: int) -> float:
     return float(min(1.0, 2 * math.exp(log_tail)))
 
 
-def cluster_totals(cluster_ids: Sequence[str], values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def cluster_totals(
+    cluster_ids: Sequence[str], values: np.ndarray, *, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per-cluster sums of ``values`` and item counts, clusters in sorted id order.
 
-    Sorting makes the bootstrap independent of the order the items arrive in.
+    Sorting makes the bootstrap independent of the order the items arrive in. ``weights``
+    (0/1 per item) counts only some items, keeping every cluster (possibly with count 0).
 
     >>> sums, counts = cluster_totals(["b", "a", "b"], np.array([1.0, 0.0, 0.5]))
     >>> sums.tolist(), counts.tolist()
     ([0.0, 1.5], [1.0, 2.0])
+    >>> cluster_totals(["b", "a", "b"], np.array([1.0, 0.0, 0.0]), weights=np.array([1, 0, 0]))[1].tolist()
+    [0.0, 1.0]
     """
     position = {cluster: index for index, cluster in enumerate(sorted(set(cluster_ids)))}
     codes = np.fromiter((position[c] for c in cluster_ids), dtype=np.int64, count=len(cluster_ids))
     sums = np.bincount(codes, weights=values, minlength=len(position))
-    counts = np.bincount(codes, minlength=len(position)).astype(np.float64)
+    counted = None if weights is None else np.asarray(weights, dtype=np.float64)
+    counts = np.bincount(codes, weights=counted, minlength=len(position)).astype(np.float64)
     return sums, counts

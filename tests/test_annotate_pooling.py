@@ -44,7 +44,7 @@ def test_majority_per_closed_item_and_mean_per_open_item() -> None:
     proxy = [singles[name]["details"][3]["score"] for name in ("a", "b")]
     assert oe["score"] == pytest.approx(sum(proxy) / 2)  # c gave no answer: not counted
     assert oe["votes"] == {"answered": 2}
-    assert pooled.metrics["overall"] == pytest.approx((1 + 1 + 0 + oe["score"]) / 4)
+    assert pooled.metrics["overall_all_items"] == pytest.approx((1 + 1 + 0 + oe["score"]) / 4)
     assert pooled.item_scores == [1.0, 1.0, 0.0, oe["score"]]
     single_keys = set(score_predictions(answers["a"], REFS, bootstrap_samples=0))
     assert set(pooled.metrics) == single_keys  # the same flat dict as a model's

@@ -129,17 +129,24 @@ def _overall_cell(
     closed: np.ndarray,
     samples: int,
     seed: int,
+    judged: bool,
 ) -> Cell:
-    """The cell of all items: its intervals (all items; closed items, the headline without a
-    judge) are image-clustered bootstraps of the mean."""
+    """The cell of all items. The headline's interval is the image-clustered bootstrap of
+    its mean: over all items with a judge (the closed items then get a Wilson interval),
+    over the closed items without one (the all-items interval is then not drawn: NaN), so
+    one bootstrap runs either way."""
     low, high, closed_low, closed_high = NAN, NAN, NAN, NAN
+    if judged:
+        closed_low, closed_high = wilson_interval(float(scores[closed].sum()), int(closed.sum()))
     if samples > 0:  # no bootstrap asked: no need to gather the images
         image_ids = [item.image_id for item in items]
-        sums, counts = cluster_totals(image_ids, scores)
-        closed_sums, closed_counts = cluster_totals(image_ids, np.where(closed, scores, 0.0), weights=closed)
-        (low, high), (closed_low, closed_high) = bootstrap_ratio_intervals(
-            [(sums, counts), (closed_sums, closed_counts)], samples=samples, seed=seed
-        )
+        weights = None if judged else closed
+        sums, counts = cluster_totals(image_ids, np.where(closed | judged, scores, 0.0), weights=weights)
+        ((drawn_low, drawn_high),) = bootstrap_ratio_intervals([(sums, counts)], samples=samples, seed=seed)
+        if judged:
+            low, high = drawn_low, drawn_high
+        else:
+            closed_low, closed_high = drawn_low, drawn_high
     n_closed = int(closed.sum())
     return Cell(
         breakdown="overall",
@@ -149,7 +156,7 @@ def _overall_cell(
         interval=Interval(low, high, CLUSTERED_BOOTSTRAP),
         closed_count=n_closed,
         closed_score=_mean(scores[closed]),
-        closed_interval=Interval(closed_low, closed_high, CLUSTERED_BOOTSTRAP),
+        closed_interval=Interval(closed_low, closed_high, WILSON if judged else CLUSTERED_BOOTSTRAP),
         chance=_mean(chances[closed]),
         open_count=len(items) - n_closed,
         open_score=_mean(scores[~closed]),
@@ -222,7 +229,7 @@ def aggregate(
         for name, columns in BREAKDOWNS.items()
     }
     return Scores(
-        overall=_overall_cell(items, scores, chances, closed, bootstrap_samples, seed),
+        overall=_overall_cell(items, scores, chances, closed, bootstrap_samples, seed, judged),
         breakdowns=breakdowns,
         parse_failures=failures,
         parse_failure_rate=failures / n_closed if n_closed else NAN,

@@ -4,7 +4,8 @@ This is the one place that spells the metric's keys (documented in metric/README
 ``overall`` (the headline: all items with a judge, the closed formats without one, see
 :mod:`~qbench_portrait_lib.scoring.headline`), ``overall_closed``, ``overall_ci_low``,
 ``overall_ci_high``, ``overall_includes_open_ended``, ``overall_all_items`` (every item,
-open-ended ones by judge or proxy score) with its ``_ci_low``/``_ci_high``, ``count``,
+open-ended ones by judge or proxy score) with its ``_ci_low``/``_ci_high`` (NaN without a
+judge: only the headline's bootstrap is drawn), ``count``,
 ``parse_failures``, ``parse_failure_rate``, ``chance``; ``{breakdown}/{value}/{field}``
 for every cell of every breakdown (:data:`CELL_FIELDS`; cross-tab values joined by "."
 as in ``quality_dimension_x_level/aigc.local/score``); ``multiple_choice/*``,

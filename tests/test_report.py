@@ -170,13 +170,15 @@ def test_report_md_lists_every_cell_with_count_interval_and_chance(written, smal
     assert percent(metrics[f"{sc}/score"]) in line
     assert f"| {int(metrics[f'{sc}/count'])} |" in line
     assert percent(metrics[f"{sc}/chance"]) in line
-    # the open-ended proxy scores are fractional: those cells get the t interval, and the table says so;
+    # cells holding fractional (proxy) scores get the t interval, and the table says so; the claims
+    # proxy may score this fixture's two open-ended answers 0 or 1, leaving every cell binary (Wilson);
     # no judge: the all-items column says its open-ended answers count by the proxy
-    assert (
-        "| all items, open-ended by proxy % | 95% CI (Wilson/Student t) | n "
-        "| closed formats % | 95% CI (Wilson) |" in text
-    )
-    assert "Student t (the t interval of the mean) for a cell holding fractional scores" in text
+    fractional = any(0 < d["score"] < 1 for d in small_run.details)
+    method = "Wilson/Student t" if fractional else "Wilson"
+    header = f"| all items, open-ended by proxy % | 95% CI ({method}) | n | closed formats % |"
+    assert header + " 95% CI (Wilson) |" in text
+    note = "Student t (the t interval of the mean) for a cell holding fractional scores"
+    assert (note in text) == fractional
 
 
 def _cells(text: str, value: str) -> list[str]:

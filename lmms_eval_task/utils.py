@@ -40,7 +40,7 @@ from qbench_portrait_lib.scoring.references import normalize_references
 #: Metric names of the YAML's metric_list, each with the key of score_predictions' result it reports.
 METRIC_KEYS: dict[str, str] = {
     "overall": "overall",
-    "overall_closed": "overall_closed",
+    "overall_all_items": "overall_all_items",
     "single_choice": "question_type/single_choice/score",
     "multiple_choice": "question_type/multiple_choice/score",
     "true_false": "question_type/true_false/score",
@@ -93,12 +93,13 @@ def metric_value(metric: str, reference: Mapping[str, Any], detail: Mapping[str,
     """
     key = METRIC_KEYS[metric]
     closed = label_name("question_type", reference["question_type"]) in CLOSED_TYPES
-    if key == "overall":
+    if key == "overall_all_items":  # every item, open-ended ones by the offline proxy
         return float(detail["score"])
-    if key in ("overall_closed", "parse_failure_rate"):
+    if key in ("overall", "parse_failure_rate"):
+        # without a judge (lmms-eval has none here) the headline is the closed formats' score
         if not closed:
             return None
-        return float(detail["score"]) if key == "overall_closed" else float(bool(detail["parse_failed"]))
+        return float(bool(detail["parse_failed"])) if key == "parse_failure_rate" else float(detail["score"])
     group, value, _ = key.split("/")
     return float(detail["score"]) if label_name(group, reference[group]) == value else None
 
@@ -163,7 +164,7 @@ def _aggregator(metric: str):
 
 
 aggregate_overall = _aggregator("overall")
-aggregate_overall_closed = _aggregator("overall_closed")
+aggregate_overall_all_items = _aggregator("overall_all_items")
 aggregate_single_choice = _aggregator("single_choice")
 aggregate_multiple_choice = _aggregator("multiple_choice")
 aggregate_true_false = _aggregator("true_false")

@@ -88,7 +88,7 @@ def flatten(scores: Scores) -> dict[str, float]:
     >>> from qbench_portrait_lib.scoring.aggregate import aggregate
     >>> flat = flatten(aggregate([], [], judged=False, bootstrap_samples=0))
     >>> flat["count"], flat["quality_dimension_x_image_source/aigc.artistic/count"], len(flat)
-    (0.0, 0.0, 343)
+    (0.0, 0.0, 348)
     """
     overall = scores.overall
     headline = headline_interval(overall, scores)

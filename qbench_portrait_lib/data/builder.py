@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import datasets
+from datasets.exceptions import DatasetGenerationError
 
 from qbench_portrait_lib.contract.about import CITATION as _CITATION
 from qbench_portrait_lib.contract.about import HOMEPAGE as _HOMEPAGE
@@ -109,8 +110,10 @@ class QBenchPortrait(datasets.GeneratorBasedBuilder):
         )
 
     def _split_generators(self, dl_manager: Any) -> list[datasets.SplitGenerator]:
-        # Resolves the release and validates it whole, so that a bad release fails here with
-        # its own ReleaseValidationError (listing every problem) before anything is written.
+        # Resolves the release and validates it (records, paths, headers, sizes, zip CRCs), so a
+        # bad release fails here with its own ReleaseValidationError before anything is written.
+        # The full decode of every image runs in the background while the rows are written and
+        # fails the split after its last row (iter_release_rows), before anything is completed.
         if self.config.name == "sample":
             release: ValidatedRelease | None = None
         elif self.config.data_dir is None:
@@ -120,8 +123,19 @@ class QBenchPortrait(datasets.GeneratorBasedBuilder):
                 self.config.data_dir,
                 max_image_pixels=self.config.max_image_pixels,
                 max_image_bytes=self.config.max_image_bytes,
+                decode_images=False,
             )
         return [datasets.SplitGenerator(name=datasets.Split.TEST, gen_kwargs={"release": release})]
+
+    def _prepare_split(self, split_generator: datasets.SplitGenerator, **kwargs: Any) -> None:
+        # datasets wraps an error raised while generating in DatasetGenerationError (and then
+        # removes its incomplete folder); a release's own problems are raised as they are.
+        try:
+            super()._prepare_split(split_generator, **kwargs)
+        except DatasetGenerationError as error:
+            if isinstance(error.__cause__, ReleaseValidationError):
+                raise error.__cause__ from None
+            raise
 
     def _generate_examples(self, release: ValidatedRelease | None) -> Iterator[tuple[str, dict[str, Any]]]:
         rows = _sample_rows(self.config.sample_seed) if release is None else iter_release_rows(release)

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
@@ -40,6 +41,51 @@ DEFAULT_MAX_SHARD_BYTES = 500 * 1024 * 1024
 SPLIT = "test"
 
 
+class _ShardWriter:
+    """Hidden ``.partial`` shards in ``data_dir``, a new one whenever the current would pass ``max_bytes``."""
+
+    def __init__(self, data_dir: Path, rows_per_group: int, max_bytes: int) -> None:
+        self.data_dir = data_dir
+        self.rows_per_group = rows_per_group
+        self.max_bytes = max_bytes
+        self.schema = FEATURES.arrow_schema
+        self.options = writer_options(self.schema)
+        self.partials: list[Path] = []
+        self.writer: pq.ParquetWriter | None = None
+        self.shard_bytes = 0
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        if self.writer is not None and self.shard_bytes + batch.nbytes > self.max_bytes:
+            self.close()
+        if self.writer is None:
+            self.partials.append(self.data_dir / f".{SPLIT}-{len(self.partials):05d}.parquet.partial")
+            self.writer = pq.ParquetWriter(self.partials[-1], self.schema, **self.options)
+            self.shard_bytes = 0
+        self.writer.write_batch(batch, row_group_size=self.rows_per_group)
+        self.shard_bytes += batch.nbytes
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def discard(self) -> None:
+        """Close and delete every partial shard: a failed export leaves none behind."""
+        self.close()
+        for path in self.partials:
+            path.unlink(missing_ok=True)
+
+    def publish(self) -> list[Path]:
+        """Rename the partial shards to ``test-0000X-of-0000N.parquet``; their final paths."""
+        self.close()
+        shards = []
+        for index, partial in enumerate(self.partials):
+            final = self.data_dir / f"{SPLIT}-{index:05d}-of-{len(self.partials):05d}.parquet"
+            os.replace(partial, final)
+            shards.append(final)
+        return shards
+
+
 def write_parquet_shards(
     rows: Iterable[dict[str, Any]],
     data_dir: Path,
@@ -47,59 +93,41 @@ def write_parquet_shards(
     rows_per_group: int = DEFAULT_ROWS_PER_GROUP,
     max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES,
 ) -> ExportResult:
-    """Stream contract rows into ``data_dir/test-0000X-of-0000N.parquet``."""
+    """Stream contract rows into ``data_dir/test-0000X-of-0000N.parquet``.
+
+    If ``rows`` raises (a bad row, an image that fails its decode after the last row), no
+    shard is left behind and the error propagates.
+    """
     if rows_per_group < 1 or max_shard_bytes < 1:
         raise QBenchError(
             f"rows_per_group and max_shard_bytes must be >= 1, got {rows_per_group}, {max_shard_bytes}"
         )
-    schema = FEATURES.arrow_schema
-    options = writer_options(schema)
-    partials: list[Path] = []
-    writer: pq.ParquetWriter | None = None
-    shard_bytes = num_examples = num_bytes = image_bytes = 0
+    shards = _ShardWriter(data_dir, rows_per_group, max_shard_bytes)
+    num_examples = num_bytes = image_bytes = 0
     counts: dict[str, Counter[str]] = {name: Counter() for name in LABEL_COLUMNS}
     images: set[str] = set()
     progress = tqdm(desc="Exporting questions", unit=" questions", disable=None)
     try:
-        for batch in prefetched(batches(_counted(rows, counts, images), rows_per_group, schema)):
-            batch_image_bytes = pc.sum(pc.binary_length(batch.column("image").field("bytes"))).as_py() or 0
-            if writer is not None and shard_bytes + batch.nbytes > max_shard_bytes:
-                writer.close()
-                writer = None
-            if writer is None:
-                partials.append(data_dir / f".{SPLIT}-{len(partials):05d}.parquet.partial")
-                writer = pq.ParquetWriter(partials[-1], schema, **options)
-                shard_bytes = 0
-            writer.write_batch(batch, row_group_size=rows_per_group)
-            shard_bytes += batch.nbytes
+        for batch in prefetched(batches(_counted(rows, counts, images), rows_per_group, shards.schema)):
+            shards.write(batch)
             num_examples += batch.num_rows
             num_bytes += batch.nbytes
-            image_bytes += batch_image_bytes
+            image_bytes += pc.sum(pc.binary_length(batch.column("image").field("bytes"))).as_py() or 0
             progress.update(batch.num_rows)
         if num_examples == 0:
             raise QBenchError("the builder yielded no rows: nothing to export")
+        paths = shards.publish()
     except BaseException:
-        if writer is not None:
-            writer.close()
-            writer = None
-        for path in partials:  # a failed export leaves no half-written shards behind
-            path.unlink(missing_ok=True)
+        shards.discard()
         raise
     finally:
         progress.close()
-        if writer is not None:
-            writer.close()
-    shards = []
-    for index, partial in enumerate(partials):
-        final = data_dir / f"{SPLIT}-{index:05d}-of-{len(partials):05d}.parquet"
-        os.replace(partial, final)
-        shards.append(final)
     return ExportResult(
         out_dir=data_dir.parent,
-        shards=shards,
+        shards=paths,
         num_examples=num_examples,
         num_bytes=num_bytes,
-        parquet_bytes=sum(path.stat().st_size for path in shards),
+        parquet_bytes=sum(path.stat().st_size for path in paths),
         image_bytes=image_bytes,
         distinct_images=len(images),
         counts=counts,

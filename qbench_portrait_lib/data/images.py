@@ -204,13 +204,17 @@ class ImageStore:
         self._checked_paths[name] = path
         return path
 
-    def check(self, name: str, max_pixels: int, max_bytes: int = DEFAULT_MAX_IMAGE_BYTES) -> tuple[int, int]:
-        """Size of image ``name`` (a safe relative path), decoded once; ValueError if missing/bad.
+    def check(
+        self, name: str, max_pixels: int, max_bytes: int = DEFAULT_MAX_IMAGE_BYTES, *, decode: bool = True
+    ) -> tuple[int, int]:
+        """Size of image ``name`` (a safe relative path); ValueError if missing/bad.
 
         Refuses a file (or zip member, by its declared uncompressed size) over ``max_bytes``
-        or over ``max_pixels`` (from the header, before decoding); then decodes the image
-        (:func:`decode_check`) and reads a zip member to its end, which checks its CRC-32.
+        or over ``max_pixels`` (from the header, before decoding); then, with ``decode``,
+        decodes the image (:func:`decode_check`), and reads a zip member to its end, which
+        checks its CRC-32. ``decode=False`` is the cheap part alone (header, sizes, CRC).
         """
+        check_image = decode_check if decode else image_header_size
         if self.is_zip:
             info = self._members.get(name)
             if info is None or self._zip is None:
@@ -218,7 +222,7 @@ class ImageStore:
             _check_byte_size(info.file_size, max_bytes, f"zip member {info.filename!r} declares")
             try:
                 with self._zip.open(info) as stream:  # decompresses lazily, as PIL reads
-                    size = decode_check(stream, max_pixels)
+                    size = check_image(stream, max_pixels)
                     while stream.read(1 << 16):  # the CRC-32 is checked at the member's end
                         pass
                     return size
@@ -227,7 +231,7 @@ class ImageStore:
         path = self._file_path(name)
         _check_byte_size(path.stat().st_size, max_bytes, "file is")
         with open(path, "rb") as stream:
-            return decode_check(stream, max_pixels)
+            return check_image(stream, max_pixels)
 
     def read_bytes(self, name: str) -> bytes:
         """The original bytes of image ``name``, exactly as stored."""

@@ -3,9 +3,15 @@
 A release is a folder holding exactly one of ``annotations.jsonl`` / ``annotations.json``
 (a JSON list) and exactly one of ``images/`` / ``images.zip``; see the dataset card's
 "Raw-release format" section. :func:`read_release` validates every record and every
-image header before anything is yielded, and raises one :class:`ReleaseValidationError`
-listing all problems. :func:`iter_release_rows` then yields contract rows whose image is
-``{"bytes": <original file bytes>, "path": <relative path>}``.
+image (header, sizes, zip CRC, and a full decode) before anything is yielded, and raises
+one :class:`ReleaseValidationError` listing all problems. :func:`iter_release_rows` then
+yields contract rows whose image is ``{"bytes": <original file bytes>, "path": <relative path>}``.
+
+Writers (the export, the datasets builder) pass ``decode_images=False``: the decode, the
+slow part, then runs in background threads while the rows are written
+(:mod:`qbench_portrait_lib.data.image_decoding`), and :func:`iter_release_rows` raises
+every decode failure as one :class:`ReleaseValidationError` after its last row, before
+the writer can finish, so a bad image never reaches a completed export or cache.
 
 >>> import json, tempfile
 >>> root = Path(tempfile.mkdtemp())
@@ -31,6 +37,7 @@ from typing import Any
 from qbench_portrait_lib.contract.columns import REFERENCE_COLUMNS
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.data.annotations import read_annotation_records
+from qbench_portrait_lib.data.image_decoding import BackgroundDecode, decode_threads
 from qbench_portrait_lib.data.images import DEFAULT_MAX_IMAGE_BYTES, ImageStore, safe_relative_path
 from qbench_portrait_lib.data.problems import ProblemLog, problem_kind
 from qbench_portrait_lib.data.release_records import ReleaseValidationError, normalise_record, unknown_fields
@@ -41,9 +48,6 @@ ANNOTATION_NAMES: tuple[str, ...] = ("annotations.jsonl", "annotations.json")
 IMAGE_ROOT_NAMES: tuple[str, ...] = ("images", "images.zip")
 #: Default decompression-bomb guard: images with more pixels than this are refused.
 DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
-
-#: Images decoded at once during validation (at most one per CPU).
-_IMAGE_CHECK_THREADS = 4
 
 #: Columns of a row other than the image, in contract order.
 CONTRACT_ORDER: tuple[str, ...] = REFERENCE_COLUMNS
@@ -60,10 +64,17 @@ class ReleaseLayout:
 
 @dataclass(frozen=True)
 class ValidatedRelease:
-    """A release that passed validation: its layout and its rows (without image bytes)."""
+    """A release that passed validation: its layout and its rows (without image bytes).
+
+    ``locations`` names each row's record (file, index, id, line) for later problems;
+    ``pending_decode`` is ``(max_pixels, max_bytes)`` when the full decode is left to
+    :func:`iter_release_rows`, None when :func:`read_release` decoded every image.
+    """
 
     layout: ReleaseLayout
     rows: tuple[dict[str, Any], ...]
+    locations: tuple[str, ...] = ()
+    pending_decode: tuple[int, int] | None = None
 
 
 def locate_release(data_dir: str | os.PathLike[str]) -> ReleaseLayout:
@@ -103,27 +114,30 @@ def read_release(
     data_dir: str | os.PathLike[str],
     max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
     max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES,
+    *,
+    decode_images: bool = True,
 ) -> ValidatedRelease:
     """Validate the whole release in ``data_dir``; raise :class:`ReleaseValidationError` with all problems.
 
     Decompression-bomb guards: an image whose header declares more than ``max_image_pixels``
     pixels, or whose file (zip member: declared uncompressed size) holds more than
-    ``max_image_bytes`` bytes, is a problem.
+    ``max_image_bytes`` bytes, is a problem. With ``decode_images=False`` every check but
+    the full decode runs here, and :func:`iter_release_rows` decodes (see the module docs).
     """
-    for name, limit in (("max_image_pixels", max_image_pixels), ("max_image_bytes", max_image_bytes)):
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
-            raise QBenchError(f"{name} must be a positive int, got {limit!r}")
+    _check_limits(max_image_pixels, max_image_bytes)
     layout = locate_release(data_dir)
     problems = ProblemLog()
     records = read_annotation_records(layout.annotations, problems)
     file_name = layout.annotations.name
     rows: list[dict[str, Any]] = []
+    locations: list[str] = []
     seen_ids: dict[str, int] = {}
     image_checks: dict[str, str | None] = {}
     ignored: dict[str, int] = {}
     with ImageStore(layout.images) as store:
         problems.extend(store.member_problems)
-        image_checks.update(_check_images(store, _image_names(records), max_image_pixels, max_image_bytes))
+        limits = (max_image_pixels, max_image_bytes, decode_images)
+        image_checks.update(_check_images(store, _image_names(records), *limits))
         for index, (record, line) in enumerate(records):
             where = _where(file_name, index, record, line)
             row, record_problems = normalise_record(record)
@@ -137,13 +151,12 @@ def read_release(
                 else:
                     seen_ids[row["id"]] = index
             if row.get("image_path"):
-                record_problems.extend(
-                    _image_problem(store, row, image_checks, max_image_pixels, max_image_bytes)
-                )
+                record_problems.extend(_image_problem(store, row, image_checks, *limits))
             for problem in record_problems:
                 problems.add(f"{where}: {problem}", kind=problem_kind(problem))
             if not record_problems:
                 rows.append(_row_in_contract_order(row))
+                locations.append(where)
     if not records and not problems:
         problems.add(f"{file_name}: holds no records")
     if problems:
@@ -155,7 +168,14 @@ def read_release(
             name,
             count,
         )
-    return ValidatedRelease(layout=layout, rows=tuple(rows))
+    pending = None if decode_images else (max_image_pixels, max_image_bytes)
+    return ValidatedRelease(layout, tuple(rows), tuple(locations), pending_decode=pending)
+
+
+def _check_limits(max_image_pixels: int, max_image_bytes: int) -> None:
+    for name, limit in (("max_image_pixels", max_image_pixels), ("max_image_bytes", max_image_bytes)):
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
+            raise QBenchError(f"{name} must be a positive int, got {limit!r}")
 
 
 def _image_names(records: list[tuple[Any, int | None]]) -> list[str]:
@@ -174,24 +194,29 @@ def _image_names(records: list[tuple[Any, int | None]]) -> list[str]:
 
 
 def _check_images(
-    store: ImageStore, names: list[str], max_pixels: int, max_bytes: int
+    store: ImageStore, names: list[str], max_pixels: int, max_bytes: int, decode: bool
 ) -> dict[str, str | None]:
-    """Decode every image once, a few at a time (decoding releases the GIL): ``{name: problem or None}``."""
+    """Check every image once, a few at a time (decoding releases the GIL): ``{name: problem or None}``."""
 
     def check(name: str) -> str | None:
         try:
-            store.check(name, max_pixels, max_bytes)
+            store.check(name, max_pixels, max_bytes, decode=decode)
         except (ValueError, OSError) as error:
             return f"image {name!r}: {error}"
         return None
 
-    workers = max(1, min(_IMAGE_CHECK_THREADS, os.cpu_count() or 1))
+    workers = decode_threads()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qbench-check") as pool:
         return dict(zip(names, pool.map(check, names), strict=True))
 
 
 def _image_problem(
-    store: ImageStore, row: dict[str, Any], cache: dict[str, str | None], max_pixels: int, max_bytes: int
+    store: ImageStore,
+    row: dict[str, Any],
+    cache: dict[str, str | None],
+    max_pixels: int,
+    max_bytes: int,
+    decode: bool,
 ) -> list[str]:
     """Check the row's image once per path; normalises ``row["image_path"]`` in place."""
     raw_path = row["image_path"]
@@ -204,7 +229,7 @@ def _image_problem(
     row["image_path"] = name
     if name not in cache:
         try:
-            store.check(name, max_pixels, max_bytes)
+            store.check(name, max_pixels, max_bytes, decode=decode)
             cache[name] = None
         except (ValueError, OSError) as error:
             cache[name] = f"image {name!r}: {error}"
@@ -212,13 +237,47 @@ def _image_problem(
 
 
 def iter_release_rows(release: ValidatedRelease) -> Iterator[dict[str, Any]]:
-    """Yield the contract rows of a validated release, each with its image's original bytes."""
-    last_name, last_bytes = None, b""
+    """Yield the contract rows of a validated release, each with its image's original bytes.
+
+    When the release's decode is pending (``read_release(..., decode_images=False)``), every
+    distinct image is decoded once in background threads while the rows are consumed; after
+    the last row, any failure raises one :class:`ReleaseValidationError` naming each record
+    whose image failed, so a consumer that writes every row never completes with a bad image.
+    """
     with ImageStore(release.layout.images) as store:
-        for row in release.rows:
-            name = row["image_path"]
-            if name != last_name:  # questions about one image usually follow each other
-                last_name, last_bytes = name, store.read_bytes(name)
-            example = {key: value for key, value in row.items() if key != "image_path"}
-            example["image"] = {"bytes": last_bytes, "path": name}
-            yield example
+        decode = None
+        if release.pending_decode is not None:
+            max_pixels, max_bytes = release.pending_decode
+            names = (row["image_path"] for row in release.rows)
+            decode = BackgroundDecode(store, names, max_pixels=max_pixels, max_bytes=max_bytes)
+        try:
+            yield from _rows_with_bytes(store, release.rows)
+        except BaseException:
+            if decode is not None:
+                decode.cancel()
+            raise
+        if decode is not None:
+            _raise_decode_problems(release, decode.problems())
+
+
+def _rows_with_bytes(store: ImageStore, rows: tuple[dict[str, Any], ...]) -> Iterator[dict[str, Any]]:
+    last_name, last_bytes = None, b""
+    for row in rows:
+        name = row["image_path"]
+        if name != last_name:  # questions about one image usually follow each other
+            last_name, last_bytes = name, store.read_bytes(name)
+        example = {key: value for key, value in row.items() if key != "image_path"}
+        example["image"] = {"bytes": last_bytes, "path": name}
+        yield example
+
+
+def _raise_decode_problems(release: ValidatedRelease, failed: dict[str, str]) -> None:
+    """Raise one :class:`ReleaseValidationError` naming every record whose image failed to decode."""
+    if not failed:
+        return
+    problems = ProblemLog()
+    for row, where in zip(release.rows, release.locations, strict=True):
+        problem = failed.get(row["image_path"])
+        if problem is not None:
+            problems.add(f"{where}: {problem}", kind=problem_kind(problem))
+    raise ReleaseValidationError(str(release.layout.root), problems.kept, total=problems.total)

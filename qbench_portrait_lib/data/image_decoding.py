@@ -1,0 +1,79 @@
+"""The full decode of a release's images, run in the background while its rows are written.
+
+:func:`~qbench_portrait_lib.data.release.read_release` checks every image's header, sizes
+and zip CRC up front; decoding each image (the check that catches a truncated or corrupt
+file) is the slow part, so the row reader hands it to :class:`BackgroundDecode`: a few
+threads (PIL releases the GIL while it decodes) decode every distinct image exactly once
+while the export or the datasets builder writes its rows into its temporary folder.
+:meth:`BackgroundDecode.problems` waits for them all and returns every failure; the row
+reader raises them as one ``ReleaseValidationError`` *before* the writer finishes, so the
+writer's temporary folder is removed and no export or cache ever holds a bad image.
+
+>>> import io, tempfile
+>>> from PIL import Image
+>>> root = Path(tempfile.mkdtemp())
+>>> buffer = io.BytesIO()
+>>> Image.new("RGB", (64, 48), "gray").save(buffer, format="JPEG")
+>>> _ = (root / "good.jpg").write_bytes(buffer.getvalue())
+>>> _ = (root / "cut.jpg").write_bytes(buffer.getvalue()[:300])
+>>> with ImageStore(root) as store:
+...     decode = BackgroundDecode(store, ["good.jpg", "cut.jpg"], max_pixels=10_000, max_bytes=10_000)
+...     decode.problems()  # doctest: +ELLIPSIS
+{'cut.jpg': "image 'cut.jpg': cannot be decoded: image file is truncated ..."}
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from qbench_portrait_lib.data.images import ImageStore
+
+#: Images decoded at once (at most one per CPU).
+DECODE_THREADS = 4
+
+
+def decode_threads() -> int:
+    """Threads for decoding: one per CPU, at most :data:`DECODE_THREADS`.
+
+    >>> 1 <= decode_threads() <= DECODE_THREADS
+    True
+    """
+    return max(1, min(DECODE_THREADS, os.cpu_count() or 1))
+
+
+class BackgroundDecode:
+    """Decode each of ``names`` once in background threads; collect the failures.
+
+    Starts at once; :meth:`problems` waits for every decode, :meth:`cancel` drops what has
+    not started (a consumer that stopped early). ``store`` must stay open until then.
+    """
+
+    def __init__(self, store: ImageStore, names: Iterable[str], *, max_pixels: int, max_bytes: int) -> None:
+        self._store = store
+        self._max_pixels = max_pixels
+        self._max_bytes = max_bytes
+        self._pool = ThreadPoolExecutor(max_workers=decode_threads(), thread_name_prefix="qbench-decode")
+        self._futures: dict[str, Future[str | None]] = {}
+        for name in dict.fromkeys(names):  # each distinct image once, in first-use order
+            self._futures[name] = self._pool.submit(self._decode, name)
+
+    def _decode(self, name: str) -> str | None:
+        try:
+            self._store.check(name, self._max_pixels, self._max_bytes, decode=True)
+        except (ValueError, OSError) as error:
+            return f"image {name!r}: {error}"
+        return None
+
+    def problems(self) -> dict[str, str]:
+        """Wait for every decode; ``{image name: problem}`` for those that failed."""
+        try:
+            found = {name: future.result() for name, future in self._futures.items()}
+        finally:
+            self._pool.shutdown(wait=True)
+        return {name: problem for name, problem in found.items() if problem is not None}
+
+    def cancel(self) -> None:
+        """Drop the decodes not yet started and wait for the running ones."""
+        self._pool.shutdown(wait=True, cancel_futures=True)

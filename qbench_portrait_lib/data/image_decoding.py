@@ -10,6 +10,7 @@ reader raises them as one ``ReleaseValidationError`` *before* the writer finishe
 writer's temporary folder is removed and no export or cache ever holds a bad image.
 
 >>> import io, tempfile
+>>> from pathlib import Path
 >>> from PIL import Image
 >>> root = Path(tempfile.mkdtemp())
 >>> buffer = io.BytesIO()

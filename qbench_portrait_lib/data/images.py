@@ -99,8 +99,9 @@ def decode_check(data: bytes | IO[bytes], max_pixels: int) -> tuple[int, int]:
     """``(width, height)`` after decoding the image once; ValueError if it cannot be decoded.
 
     The pixel count is checked from the header before any decoding. A JPEG is decoded at
-    1/8 scale (PIL's ``draft``), which is several times faster and still reads every byte
-    of its stream; other formats are decoded whole (their first frame).
+    1/8 scale (PIL's ``draft``; a colour one as grey), which is several times faster and
+    still entropy-decodes every byte of its stream; other formats are decoded whole
+    (their first frame).
 
     >>> buffer = io.BytesIO()
     >>> Image.effect_noise((256, 192), 60).convert("RGB").save(buffer, format="JPEG")
@@ -116,8 +117,9 @@ def decode_check(data: bytes | IO[bytes], max_pixels: int) -> tuple[int, int]:
     with _open(stream) as image:
         width, height = image.size
         _check_pixels(width, height, max_pixels)
-        if image.format in ("JPEG", "MPO"):
-            image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+        if image.format in ("JPEG", "MPO"):  # colour JPEGs come out grey: no colour conversion
+            mode = "L" if image.mode == "RGB" else image.mode
+            image.draft(mode, (max(1, width // 8), max(1, height // 8)))
         try:
             image.load()
         except (OSError, SyntaxError, ValueError, EOFError) as error:

@@ -14,9 +14,10 @@ writer's temporary folder is removed and no export or cache ever holds a bad ima
 >>> from PIL import Image
 >>> root = Path(tempfile.mkdtemp())
 >>> buffer = io.BytesIO()
->>> Image.new("RGB", (64, 48), "gray").save(buffer, format="JPEG")
->>> _ = (root / "good.jpg").write_bytes(buffer.getvalue())
->>> _ = (root / "cut.jpg").write_bytes(buffer.getvalue()[:300])
+>>> Image.effect_noise((64, 48), 50).convert("RGB").save(buffer, format="JPEG")
+>>> data = buffer.getvalue()
+>>> _ = (root / "good.jpg").write_bytes(data)
+>>> _ = (root / "cut.jpg").write_bytes(data[: len(data) * 2 // 3])
 >>> with ImageStore(root) as store:
 ...     decode = BackgroundDecode(store, ["good.jpg", "cut.jpg"], max_pixels=10_000, max_bytes=10_000)
 ...     decode.problems()  # doctest: +ELLIPSIS

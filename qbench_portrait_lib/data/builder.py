@@ -36,6 +36,12 @@ from qbench_portrait_lib.data.release_records import ReleaseValidationError
 
 VERSION = datasets.Version("1.0.0")
 
+#: datasets patches a builder's module for remote streaming whenever a builder is made, and
+#: imports scipy.io, pandas and more to do so (about half a second per process). This builder
+#: reads local files only (a release folder or the embedded sample), so its module is marked as
+#: patched already; with the mark gone, datasets would patch it as before and nothing breaks.
+_patched_for_streaming = True
+
 _DESCRIPTION = """\
 Q-Bench-Portrait: 2,765 portrait image-question-answer triplets that probe how well
 multimodal LLMs perceive the quality of portraits. Questions come in four formats

@@ -28,15 +28,10 @@ the rounds judged.
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-import json
 import logging
-import math
 import os
-import tempfile
 from collections.abc import Sequence
-from itertools import combinations
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,46 +41,43 @@ from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.run.client import (
     DEFAULT_API_KEY_ENV,
     ChatClient,
-    ChatRequestError,
-    EndpointDown,
     RetryPolicy,
     api_key_from_env,
     chat_completions_url,
     run_sync,
 )
 from qbench_portrait_lib.run.endpoint_guard import check_key_transport
-from qbench_portrait_lib.run.judge_prompt import JUDGE_PROMPT_VERSION, judge_messages, parse_judge_score
+from qbench_portrait_lib.run.fan_out import gather_bounded
+from qbench_portrait_lib.run.judge_prompt import JUDGE_PROMPT_VERSION
+from qbench_portrait_lib.run.judge_round import JudgeRounds
+from qbench_portrait_lib.run.judge_stats import (
+    all_rounds_agree,
+    item_values,
+    judge_stats,
+    mean_pairwise_agreement,
+)
+from qbench_portrait_lib.run.reply_cache import ReplyCache, user_cache_dir
 
 if TYPE_CHECKING:  # items are only read by attribute; importing the scoring core is not needed
     from qbench_portrait_lib.scoring.judging import OpenEndedItem
 
+__all__ = [
+    "HttpJudge",
+    "JudgeUnavailableError",
+    "all_rounds_agree",
+    "build_judge",
+    "default_cache_dir",
+    "mean_pairwise_agreement",
+]
+
 logger = logging.getLogger(__name__)
+
+_COUNTS = ("calls", "cache_hits", "http_failures", "unusable_replies")
 
 
 def default_cache_dir() -> Path:
     """``$XDG_CACHE_HOME/qbench-portrait/judge`` (``~/.cache/...`` by default)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "qbench-portrait" / "judge"
-
-
-def all_rounds_agree(valid_rounds: Sequence[Sequence[int]]) -> float:
-    """Fraction of items with two or more valid rounds whose rounds all give one score (NaN if none)."""
-    rated = [rounds for rounds in valid_rounds if len(rounds) >= 2]
-    if not rated:
-        return math.nan
-    return sum(len(set(rounds)) == 1 for rounds in rated) / len(rated)
-
-
-def mean_pairwise_agreement(valid_rounds: Sequence[Sequence[int]]) -> float:
-    """Mean over items (two or more valid rounds) of the fraction of round pairs that agree."""
-    rated = [rounds for rounds in valid_rounds if len(rounds) >= 2]
-    if not rated:
-        return math.nan
-    fractions = []
-    for rounds in rated:
-        pairs = list(combinations(rounds, 2))
-        fractions.append(sum(a == b for a, b in pairs) / len(pairs))
-    return sum(fractions) / len(fractions)
+    return user_cache_dir("judge")
 
 
 class JudgeUnavailableError(QBenchError):
@@ -96,33 +88,13 @@ class JudgeUnavailableError(QBenchError):
     """
 
 
-class _ReplyCache:
-    """One JSON file per request key, written atomically."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
-
-    def get(self, key: str) -> str | None:
-        path = self._path(key)
-        if not path.exists():
-            return None
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))["reply"]
-        except (ValueError, KeyError) as error:
-            logger.warning("ignoring unreadable judge cache file %s (%s)", path, error)
-            return None
-
-    def put(self, key: str, reply: str, meta: dict[str, Any]) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8"
-        ) as tmp:
-            json.dump({**meta, "reply": reply}, tmp, ensure_ascii=False)
-        os.replace(tmp.name, path)
+def _check_judge_settings(model: str, rounds: int, concurrency: int) -> None:
+    if rounds < 1:
+        raise QBenchError(f"judge rounds must be at least 1, got {rounds}")
+    if concurrency < 1:
+        raise QBenchError(f"judge concurrency must be at least 1, got {concurrency}")
+    if not model:
+        raise QBenchError("expected a judge model name, got an empty string")
 
 
 class HttpJudge:
@@ -150,22 +122,12 @@ class HttpJudge:
         retry: RetryPolicy | None = None,
         progress: bool = True,
     ) -> None:
-        if rounds < 1:
-            raise QBenchError(f"judge rounds must be at least 1, got {rounds}")
-        if concurrency < 1:
-            raise QBenchError(f"judge concurrency must be at least 1, got {concurrency}")
-        if not model:
-            raise QBenchError("expected a judge model name, got an empty string")
-        self.base_url = base_url
-        self.model = model
-        self.rounds = rounds
-        self.concurrency = concurrency
+        _check_judge_settings(model, rounds, concurrency)
+        self.base_url, self.model, self.rounds, self.concurrency = base_url, model, rounds, concurrency
         self.temperature = temperature if temperature is not None else (0.0 if rounds == 1 else 0.7)
-        self.max_tokens = max_tokens
-        self.reply_retries = reply_retries
-        self.timeout_s = timeout_s
-        self.retry = retry or RetryPolicy()
-        self.cache = _ReplyCache(Path(cache_dir) if cache_dir is not None else default_cache_dir())
+        self.max_tokens, self.reply_retries = max_tokens, reply_retries
+        self.timeout_s, self.retry = timeout_s, retry or RetryPolicy()
+        self.cache = ReplyCache(Path(cache_dir) if cache_dir is not None else default_cache_dir())
         self._api_key = os.environ.get(api_key_env) or None
         check_key_transport(base_url, self._api_key, source=f"the judge's API key (${api_key_env})")
         self.progress = progress
@@ -188,130 +150,48 @@ class HttpJudge:
             "judge_prompt_version": JUDGE_PROMPT_VERSION,
         }
 
-    def _request(self, messages: list[dict[str, Any]], round_index: int, attempt: int) -> dict[str, Any]:
-        return {
-            "model": self.model,
-            "messages": messages,
-            "max_tokens": self.max_tokens,
-            "temperature": self.temperature,
-            "seed": round_index * 100 + attempt,
-        }
-
-    def _key(self, request: dict[str, Any], round_index: int, attempt: int) -> str:
-        material = {
-            "request": request,
-            "round": round_index,
-            "attempt": attempt,
-            "version": JUDGE_PROMPT_VERSION,
-        }
-        return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
-
-    async def _round(
-        self, client: ChatClient, item: OpenEndedItem, round_index: int, counts: dict[str, int]
-    ) -> int | None:
-        messages = judge_messages(item.question, item.references, item.response or "")
-        for attempt in range(self.reply_retries + 1):
-            request = self._request(messages, round_index, attempt)
-            key = self._key(request, round_index, attempt)
-            reply = self.cache.get(key)
-            if reply is not None:
-                counts["cache_hits"] += 1
-            else:
-                counts["calls"] += 1
-                try:
-                    result = await client.complete(request, key=f"judge {item.id} round {round_index}")
-                except EndpointDown:  # the breaker tripped: stop judging, keep what is cached
-                    raise
-                except ChatRequestError as error:
-                    counts["http_failures"] += 1
-                    self._last_error = str(error)
-                    logger.warning("judge request for %s round %d failed: %s", item.id, round_index, error)
-                    return None
-                reply = result.text or ""
-                self.cache.put(
-                    key, reply, {"judge_model": self.model, "round": round_index, "attempt": attempt}
-                )
-            score = parse_judge_score(reply)
-            if score is not None:
-                return score
-            counts["unusable_replies"] += 1
-            logger.info(
-                "judge reply for %s round %d has no valid Score line: %r", item.id, round_index, reply[-200:]
-            )
-        return None
-
     async def _judge_all(
         self, items: Sequence[OpenEndedItem], counts: dict[str, int]
     ) -> list[list[int | None]]:
-        semaphore = asyncio.Semaphore(self.concurrency)
+        """Every round of every item, ``concurrency`` requests at a time, under a progress bar."""
         bar = tqdm(
             total=len(items) * self.rounds,
             desc=f"judge {self.model}",
             unit="round",
             disable=not self.progress,
         )
-        async with ChatClient(
+        client = ChatClient(
             self.base_url,
             api_key=self._api_key,
             timeout_s=self.timeout_s,
             retry=self.retry,
             max_connections=self.concurrency,
-        ) as client:
-
-            async def one(item: OpenEndedItem, round_index: int) -> int | None:
-                async with semaphore:
-                    score = await self._round(client, item, round_index, counts)
-                bar.update(1)
-                return score
-
-            tasks = [
-                [asyncio.ensure_future(one(item, round_index)) for round_index in range(self.rounds)]
-                for item in items
-            ]
+        )
+        async with client:
+            rounds = JudgeRounds(
+                client, self.cache, counts, self.model, self.max_tokens, self.temperature, self.reply_retries
+            )
+            jobs = [[partial(rounds.score, item, r) for r in range(self.rounds)] for item in items]
             try:
-                return [list(await asyncio.gather(*item_tasks)) for item_tasks in tasks]
+                return await gather_bounded(jobs, limit=self.concurrency, on_done=lambda: bar.update(1))
             finally:
-                for task in (task for item_tasks in tasks for task in item_tasks):
-                    task.cancel()
-                await asyncio.gather(*(t for item_tasks in tasks for t in item_tasks), return_exceptions=True)
                 bar.close()
+                self._last_error = rounds.last_error or self._last_error
 
     def __call__(self, items: Sequence[OpenEndedItem]) -> list[float | None]:
         """One value per item: the mean valid round score in [0, 2], 0.0 for an empty answer, or None."""
         items = list(items)
-        counts = dict.fromkeys(("calls", "cache_hits", "http_failures", "unusable_replies"), 0)
+        counts = dict.fromkeys(_COUNTS, 0)
         answered = [index for index, item in enumerate(items) if item.response and item.response.strip()]
         per_item = run_sync(self._judge_all([items[i] for i in answered], counts)) if answered else []
-        rounds_by_index = dict(zip(answered, per_item, strict=True))
-        values: list[float | None] = []
-        valid_rounds: list[list[int]] = []
-        for index in range(len(items)):
-            if index not in rounds_by_index:
-                values.append(0.0)  # an empty answer is wrong; no judge needed
-                continue
-            valid = [score for score in rounds_by_index[index] if score is not None]
-            valid_rounds.append(valid)
-            values.append(sum(valid) / len(valid) if valid else None)
-        judged = len(answered)
-        round_failures = sum(self.rounds - len(valid) for valid in valid_rounds)
-        failures = sum(value is None for value in values)
-        self.stats = {
-            "items": float(len(items)),
-            "empty_responses": float(len(items) - judged),
-            "rounds": float(self.rounds),
-            **{name: float(count) for name, count in counts.items()},
-            "round_failures": float(round_failures),
-            "round_failure_rate": round_failures / (judged * self.rounds) if judged else math.nan,
-            "failures": float(failures),
-            "failure_rate": failures / len(items) if items else math.nan,
-            "inter_round_agreement": all_rounds_agree(valid_rounds),
-            "mean_pairwise_agreement": mean_pairwise_agreement(valid_rounds),
-        }
+        values, valid_rounds = item_values(len(items), dict(zip(answered, per_item, strict=True)))
+        self.stats = judge_stats(values, valid_rounds, rounds=self.rounds, counts=counts)
         logger.info("judge %s: %s", self.model, self.stats)
-        if counts["calls"] and counts["http_failures"] == counts["calls"] and failures == judged:
+        failures = sum(value is None for value in values)
+        if counts["calls"] and counts["http_failures"] == counts["calls"] and failures == len(answered):
             raise JudgeUnavailableError(
                 f"the judge {self.model!r} at {self.base_url} answered none of {counts['calls']} requests "
-                f"({judged} answers to grade); the last failure: {self._last_error}"
+                f"({len(answered)} answers to grade); the last failure: {self._last_error}"
             )
         return values
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qbench_portrait_lib.contract.errors import QBenchError
-from qbench_portrait_lib.run.client import RetryPolicy, chat_completions_url
+from qbench_portrait_lib.run.client import chat_completions_url
+from qbench_portrait_lib.run.retry import RetryPolicy
 
 
 class RunnerError(QBenchError):

@@ -31,7 +31,9 @@ _INTENSIFIERS = frozenset(
 # An optional "(B)" label may sit between the mention and the negation ("Noise (B) is not
 # present"); a bare "no" ending the line negates a checklist item ("- B: no").
 _NEGATED_AFTER = re.compile(
-    r"(?: ?\([a-z]\))?[\s:)\]\-]{0,4}(?:"
+    r"(?: ?\([a-z]\))?[\s:)\]\-]{0,4}"
+    r"(?=[iawsldrecmn?])"  # the first characters of the alternatives: a quick reject
+    r"(?:"
     r"(?:is|are|was|were|seems?|appears?|looks?|would be|does|do|did)"
     r"(?: (?:also|really|clearly|definitely|certainly|actually|probably))?"
     r" (?:not\b|incorrect|wrong|unlikely|absent|fine|ok|okay|unaffected|out\b"

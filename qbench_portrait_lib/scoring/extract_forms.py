@@ -53,13 +53,30 @@ _NONE = re.compile(
 _EVERY_FIRST = frozenset("aehint")  # first letters of the phrases and their prefixes
 _EXCEPT = re.compile(r"[ ,]*(?:except(?: for)?|apart from|but not|other than|excluding|save for) (?:the )?")
 _LEADING = re.compile(r"[\s\"'(\[{<#>*\-]*")
-_AFFIRMED_HINT = re.compile(r"fits|correct|right|best|likely|plausible|wins|appropriate")
 _AFFIRMED = re.compile(
     r"(?<![A-Za-z'])\(?([A-Z])\)?(?![A-Za-z']) (?:fits(?: (?:best|better))?|wins"
     r"|is (?:the )?(?:correct|right|best|most likely|most plausible|most appropriate|the answer)(?![a-z]))"
 )
 _CLAUSE_BREAKS = (". ", "; ", "! ", "\n")
 _ITEM_START = re.compile(r"[\s\-*>]*(?:[(\[]?[A-Z](?![a-z])|[0-9][.)] ?[A-Z](?![a-z]))")
+
+
+def _affirmed_hint(lowered: str) -> bool:
+    """True when ``lowered`` holds one of the words that gate :meth:`affirmed_letter` (C substring tests).
+
+    >>> _affirmed_hint("b is the most likely"), _affirmed_hint("the face looks sharp")
+    (True, False)
+    """
+    return (
+        "fits" in lowered
+        or "correct" in lowered
+        or "right" in lowered
+        or "best" in lowered
+        or "likely" in lowered
+        or "plausible" in lowered
+        or "wins" in lowered
+        or "appropriate" in lowered
+    )
 
 
 def _clause_starts(text: str) -> list[int]:
@@ -183,7 +200,7 @@ class ChoiceForms:
 
     def affirmed_letter(self) -> tuple[int, ...] | None:
         """The last letter affirmed by what follows it ("D fits better", "B is correct")."""
-        if not _AFFIRMED_HINT.search(self.lowered):
+        if not _affirmed_hint(self.lowered):
             return None
         found = None
         for match in _AFFIRMED.finditer(self.text):

@@ -13,6 +13,8 @@ from qbench_portrait_lib.scoring.extract import (
     extract_indices,
     read_prepared,
 )
+from qbench_portrait_lib.scoring.extract_fast import plain_sentence
+from qbench_portrait_lib.scoring.extract_options import option_table
 from qbench_portrait_lib.scoring.normalize import HEAD_CHARS, TAIL_CHARS, normalize_option, prepare_response
 
 CLOSED = ("single_choice", "multiple_choice", "true_false")
@@ -298,3 +300,42 @@ def test_final_statement_fast_path_agrees_with_the_rules(prefix, pieces, size, q
     assert extract_indices(response, options, question_type) == read_prepared(
         prepare_response(response), options, question_type
     ), response
+
+
+SENTENCE_PIECES = (
+    "The face ", "the ", "looks ", "is ", "not ", "no ", "rather than ", "sharp", "Sharp", "slightly blurry",
+    "very blurry", "blurred", " overall", " and ", " or ", ", ", ".", "!", "?", " ", "I think ", "answer ",
+    "correct ", "best ", "only ", "all ", "option ", "B ", "C", "would ", "isn't ", "(", ")", ":", "-",
+    "cannot tell ", "Q", "ok", "yes", "\n",
+)  # fmt: skip
+SENTENCE_OPTIONS = (["Sharp", "Slightly blurry", "Very blurry"], ["Very blurry", "Sharp", "Blurred", "Noisy"])
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(SENTENCE_PIECES), min_size=1, max_size=12),
+    options=st.sampled_from(SENTENCE_OPTIONS),
+    question_type=st.sampled_from(["single_choice", "multiple_choice"]),
+)
+def test_plain_sentence_fast_path_agrees_with_the_rules(pieces, options, question_type):
+    response = "".join(pieces)
+    assert extract_indices(response, options, question_type) == read_prepared(
+        prepare_response(response), options, question_type
+    ), response
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        ("The face in this portrait looks slightly blurry overall.", (1,)),
+        ("The face is very blurry, not sharp.", (2,)),
+        ("The eyes look sharp and the hair very blurry.", (0, 2)),
+        ("The face is not sharp.", None),  # nothing named: left to the reader
+        ("The answer is sharp.", None),  # an answer marker: left to the reader
+    ],
+)
+def test_plain_sentence_fast_path_is_taken_and_agrees(response, expected):
+    options = ("Sharp", "Slightly blurry", "Very blurry")
+    assert plain_sentence(response, option_table(options), "multiple_choice") == expected
+    full = read_prepared(prepare_response(response), options, "multiple_choice")
+    assert expected is None or full == expected

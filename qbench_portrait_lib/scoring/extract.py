@@ -6,7 +6,8 @@ rules are layered; the first layer that finds something decides:
 1. the response is prepared (:mod:`.normalize`): reasoning blocks dropped, length bounded,
    full-width forms folded, markdown marks removed;
 2. a terse response ("B", "(B)", "B.", "**B**", "True") is read directly (a table lookup;
-   tests check that it agrees with the full rules);
+   tests check that it agrees with the full rules), and so is one plain sentence that no
+   earlier layer can read ("The face looks slightly blurry.": the options it names, step 6);
 3. explicit answer statements: "Answer: B", "The answer is B", "Final answer: (C)",
    "I'd go with B", "答案是B", "选C", "应选B", ``\\boxed{B}``, ``{"answer": "B"}``, and for
    true/false "The statement is not correct". The **last** statement that names
@@ -71,7 +72,13 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from qbench_portrait_lib.contract.columns import CLOSED_TYPES
-from qbench_portrait_lib.scoring.extract_fast import TERSE_LETTERS, TERSE_TRUE_FALSE, simple_letters, terse
+from qbench_portrait_lib.scoring.extract_fast import (
+    TERSE_LETTERS,
+    TERSE_TRUE_FALSE,
+    plain_sentence,
+    simple_letters,
+    terse,
+)
 from qbench_portrait_lib.scoring.extract_options import OptionTable, option_table
 from qbench_portrait_lib.scoring.extract_reader import Reader
 from qbench_portrait_lib.scoring.normalize import normalize_option, prepare_response
@@ -163,6 +170,8 @@ def _fast(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] 
     indices = terse(text, table, question_type) if len(text) <= 6 else None
     if indices is None:
         indices = simple_letters(text, table, question_type)
+    if indices is None:
+        indices = plain_sentence(text, table, question_type)
     if indices is not None and len(indices) > 1 and question_type != "multiple_choice":
         return _UNUSABLE
     return indices

@@ -15,8 +15,18 @@ from __future__ import annotations
 import re
 import string
 
-from qbench_portrait_lib.scoring.extract_markers import CONDITIONAL
+from qbench_portrait_lib.scoring.extract_forms import affirmed_hint
+from qbench_portrait_lib.scoring.extract_markers import (
+    CONDITIONAL,
+    MEDIUM,
+    REFUSAL,
+    STRONG,
+    WEAK,
+    ascii_words,
+    contains_marker,
+)
 from qbench_portrait_lib.scoring.extract_options import OptionTable
+from qbench_portrait_lib.scoring.extract_reader import EVERY_STARTS, TRAILING
 from qbench_portrait_lib.scoring.normalize import lower_same_length
 
 _TERSE = re.compile(r"[(\[]?([A-Za-z])[)\]]?[.:]?")
@@ -85,3 +95,41 @@ def simple_letters(text: str, table: OptionTable, question_type: str) -> tuple[i
         return (index,) if index < len(table.texts) else ()
     indices = sorted({ord(c) - 65 for c in text[match.start(1) :] if "A" <= c <= "Z"})
     return tuple(indices) if indices[-1] < len(table.texts) else ()
+
+
+# Characters and pairs any of which lets an earlier layer read something (a checklist,
+# a bracketed letter, a colon, a clause break): the plain-sentence path leaves them to the reader.
+_NOT_PLAIN = ("[", "(", ":", "-", "\n", ". ", "; ", "! ")
+
+
+def plain_sentence(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
+    """Fast path for one plain ASCII sentence naming options ("The face looks slightly
+    blurry overall."): the options it mentions; None for anything else.
+
+    Every precondition of the layers before the mentions is tested here in one pass (no
+    answer, weak or refusal marker, no echo, no colon, bracket, dash or clause break, an
+    ordinary first word, no affirmed-letter word, no capital at the end), so the reader
+    would reach its mentions with nothing read before them; a sentence naming no option is
+    left to it (inflections). tests/test_extract_properties.py checks the agreement.
+
+    >>> from qbench_portrait_lib.scoring.extract_options import option_table
+    >>> table = option_table(("Sharp", "Slightly blurry", "Very blurry"))
+    >>> plain_sentence("The face looks slightly blurry overall.", table, "single_choice")
+    (1,)
+    >>> plain_sentence("The face is not sharp.", table, "single_choice") is None
+    True
+    """
+    if question_type == "true_false" or not text.isascii() or not text[:1].isalpha():
+        return None
+    if not ("a" <= text[1:2] <= "z") or any(map(text.__contains__, _NOT_PLAIN)):
+        return None
+    lowered = lower_same_length(text)
+    if lowered.startswith(EVERY_STARTS) or lowered.startswith("only ") or table.option_at(lowered, 0):
+        return None
+    if text.rstrip(TRAILING)[-1:].isupper() or affirmed_hint(lowered) or table.is_echo(lowered):
+        return None
+    words = ascii_words(lowered)
+    for markers in (STRONG, MEDIUM, REFUSAL, WEAK):
+        if contains_marker(lowered, markers, words):
+            return None
+    return table.mentioned(lowered) or None

@@ -61,10 +61,10 @@ _CLAUSE_BREAKS = (". ", "; ", "! ", "\n")
 _ITEM_START = re.compile(r"[\s\-*>]*(?:[(\[]?[A-Z](?![a-z])|[0-9][.)] ?[A-Z](?![a-z]))")
 
 
-def _affirmed_hint(lowered: str) -> bool:
+def affirmed_hint(lowered: str) -> bool:
     """True when ``lowered`` holds one of the words that gate :meth:`affirmed_letter` (C substring tests).
 
-    >>> _affirmed_hint("b is the most likely"), _affirmed_hint("the face looks sharp")
+    >>> affirmed_hint("b is the most likely"), affirmed_hint("the face looks sharp")
     (True, False)
     """
     return (
@@ -200,7 +200,7 @@ class ChoiceForms:
 
     def affirmed_letter(self) -> tuple[int, ...] | None:
         """The last letter affirmed by what follows it ("D fits better", "B is correct")."""
-        if not _affirmed_hint(self.lowered):
+        if not affirmed_hint(self.lowered):
             return None
         found = None
         for match in _AFFIRMED.finditer(self.text):

@@ -81,8 +81,8 @@ _FILLER_MARKS = frozenset({":", ",", "-", "=", ">", "#", "{", "}", "\\", '"', "'
 _LEADING_MARKS = frozenset({'"', "'", ":", "-", "#", ">"})
 _ARTICLES = frozenset({"a", "an", "the"})
 _JUNK = " \t\n\"'([{<#>*-"
-_TRAILING = " \t\n.!)]*"
-_EVERY_STARTS = (
+TRAILING = " \t\n.!)]*"
+EVERY_STARTS = (
     "all",
     "none",
     "every",
@@ -317,12 +317,12 @@ class Reader(_Openings, ChoiceForms, _Mentions):
     def conclusion(self) -> tuple[int, ...] | None:
         """ "All of the above", "I think B", "...: B.", "Not A. Not C. B.", "B is correct",
         "C is fine; A and D are blurred": the first of these layers that reads something."""
-        verdict = self.every_option() if self.lowered.lstrip(_JUNK).startswith(_EVERY_STARTS) else None
+        verdict = self.every_option() if self.lowered.lstrip(_JUNK).startswith(EVERY_STARTS) else None
         if verdict is None:
             verdict = self.last_statement(MEDIUM)
         if verdict is None:
             verdict = self.after_last_colon()
-        if verdict is None and self.text.rstrip(_TRAILING)[-1:].isupper():
+        if verdict is None and self.text.rstrip(TRAILING)[-1:].isupper():
             verdict = self.final_letters()
         if verdict is None:
             verdict = self.affirmed_letter()

@@ -141,6 +141,30 @@ def api_key_from_env(env_name: str | None = None, environ: Mapping[str, str] | N
     return key
 
 
+def endpoint_requested(role: str, base_url: str | None, model: str | None, api_key_env: str | None) -> bool:
+    """Whether the options ask for an LLM endpoint in ``role`` (a judge, a reader), checked.
+
+    Neither a base URL nor a model: False. A model without a URL, a URL without a model, a
+    malformed URL or an API-key variable named but unset: a :class:`QBenchError`.
+
+    >>> endpoint_requested("judge", None, None, None)
+    False
+    >>> endpoint_requested("reader", "http://localhost:8000/v1", None, None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qbench_portrait_lib.contract.errors.QBenchError: the reader at ... needs a model name, got None
+    """
+    if base_url is None:
+        if model is not None:
+            raise QBenchError(f"a {role} model ({model!r}) was given without the {role}'s base URL")
+        return False
+    chat_completions_url(base_url)
+    if not model:
+        raise QBenchError(f"the {role} at {base_url} needs a model name, got {model!r}")
+    api_key_from_env(api_key_env)
+    return True
+
+
 class ChatClient:
     """Sends chat-completions requests; use as ``async with ChatClient(...) as client``.
 

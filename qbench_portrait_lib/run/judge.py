@@ -42,8 +42,7 @@ from qbench_portrait_lib.run.client import (
     DEFAULT_API_KEY_ENV,
     ChatClient,
     RetryPolicy,
-    api_key_from_env,
-    chat_completions_url,
+    endpoint_requested,
     run_sync,
 )
 from qbench_portrait_lib.run.endpoint_guard import check_key_transport
@@ -222,14 +221,8 @@ def build_judge(
     ...
     qbench_portrait_lib.contract.errors.QBenchError: a judge model ('qwen') was given without ... base URL
     """
-    if base_url is None:
-        if model is not None:
-            raise QBenchError(f"a judge model ({model!r}) was given without the judge's base URL")
+    if not endpoint_requested("judge", base_url, model, api_key_env):
         return None
-    chat_completions_url(base_url)
-    if not model:
-        raise QBenchError(f"the judge at {base_url} needs a model name, got {model!r}")
-    api_key_from_env(api_key_env)
     return HttpJudge(
         base_url,
         model,

@@ -25,13 +25,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.run.client import (
     DEFAULT_API_KEY_ENV,
     ChatClient,
     RetryPolicy,
-    api_key_from_env,
-    chat_completions_url,
+    endpoint_requested,
     run_sync,
 )
 from qbench_portrait_lib.run.fan_out import gather_bounded
@@ -167,12 +165,6 @@ def build_reader(
     ...
     qbench_portrait_lib.contract.errors.QBenchError: a reader model ('qwen') was given without ... base URL
     """
-    if base_url is None:
-        if model is not None:
-            raise QBenchError(f"a reader model ({model!r}) was given without the reader's base URL")
+    if not endpoint_requested("reader", base_url, model, api_key_env):
         return None
-    chat_completions_url(base_url)
-    if not model:
-        raise QBenchError(f"the reader at {base_url} needs a model name, got {model!r}")
-    api_key_from_env(api_key_env)
     return HttpReader(base_url, model, cache_dir=cache_dir, api_key_env=api_key_env or DEFAULT_API_KEY_ENV)

@@ -85,6 +85,26 @@ def test_a_lone_surrogate_is_refused_and_named(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("escape", ["\\uDFFF", "\\udbff", "\\uD800\\uD800"])
+def test_a_lone_surrogate_in_a_json_list_file_names_its_record(tmp_path, escape):
+    """Upper- and lower-case escapes, a pair of high halves, in an option of a ``.json`` file."""
+    root = write_release(tmp_path / "r", as_json=True)
+    text = json.dumps(records()).replace('"Hair"', f'"Hair {escape}"', 1)
+    assert escape in text
+    (root / "annotations.json").write_text(text)
+    problems = problems_of(root)
+    assert len(problems) == 1 and problems[0].startswith("annotations.json: record ")
+    assert "field 'options[" in problems[0] and "holds a lone surrogate" in problems[0]
+
+
+def test_a_valid_surrogate_pair_escape_is_text_not_a_problem(tmp_path):
+    root = write_release(tmp_path / "r")
+    lines = good_lines()
+    lines[1] = lines[1].replace(b"Which regions", b"Which \\ud83d\\ude00 regions")
+    write_lines(root, lines)
+    assert "\U0001f600" in read_release(root).rows[1]["question"]
+
+
 def zip_release(root: Path, members: list[tuple[str, bytes]]) -> Path:
     root = write_release(root, images={}, as_zip=True)
     with zipfile.ZipFile(root / "images.zip", "w") as archive:

@@ -10,7 +10,9 @@ ensure_ascii=False)`` writes raw inside strings. Here:
 - :func:`json_problem` parses one text and returns the value or a sentence saying why not;
 - :func:`iter_jsonl` splits bytes on ``b"\\n"`` only and decodes each line as UTF-8 on its own,
   so a bad byte names its line;
-- :func:`surrogate_path` finds a string holding a lone surrogate (not encodable as UTF-8).
+- :func:`surrogate_path` finds a string holding a lone surrogate (not encodable as UTF-8);
+  given the JSON text the value came from, it skips the walk when that text cannot produce
+  one (no ``\\uD800``-``\\uDFFF`` escape, no surrogate character).
 
 >>> json_problem('{"id": "q1"}')
 ({'id': 'q1'}, None)
@@ -34,6 +36,8 @@ from typing import Any
 #: Longest integer literal accepted (Python's default conversion limit).
 MAX_INT_DIGITS = 4300
 _LONG_INT = re.compile(rf"(?<![\w.\"])-?\d{{{MAX_INT_DIGITS + 1},}}")
+#: What a JSON text needs to yield a lone surrogate: a ``\\uD800``-``\\uDFFF`` escape or the character.
+_SURROGATE_SOURCE = re.compile(r"\\u[dD][89abcdefABCDEF]|[\ud800-\udfff]")
 
 
 def json_problem(text: str) -> tuple[Any, str | None]:
@@ -70,11 +74,20 @@ def iter_jsonl(data: bytes | Iterable[bytes]) -> Iterator[tuple[int, str | None,
         yield number, text.rstrip("\r\n"), None
 
 
-def surrogate_path(value: Any) -> str | None:
+def surrogate_path(value: Any, text: str | None = None) -> str | None:
     """Where in ``value`` a string (or key) holds a lone surrogate, e.g. ``"options[1]"``; None if nowhere.
 
     Walks the value with an explicit stack, so any nesting the parser accepted is fine.
+    ``text``, the JSON ``value`` was parsed from, makes the common case cheap: without a
+    surrogate escape or character in it, no string of ``value`` can hold one.
+
+    >>> surrogate_path({"id": "\\ud800"}, text='{"id": "\\\\ud800"}')
+    'id'
+    >>> surrogate_path({"id": "ok"}, text='{"id": "ok"}') is None
+    True
     """
+    if text is not None and not may_hold_surrogate(text):
+        return None
     pending: list[tuple[Any, str]] = [(value, "")]
     while pending:
         item, path = pending.pop()
@@ -89,6 +102,15 @@ def surrogate_path(value: Any) -> str | None:
         elif isinstance(item, list):
             pending.extend((child, f"{path}[{index}]") for index, child in reversed(list(enumerate(item))))
     return None
+
+
+def may_hold_surrogate(text: str) -> bool:
+    """Whether JSON ``text`` can parse to a string holding a lone surrogate (one regex scan).
+
+    >>> may_hold_surrogate('{"id": "q1"}'), may_hold_surrogate('{"id": "\\\\uDC00"}')
+    (False, True)
+    """
+    return _SURROGATE_SOURCE.search(text) is not None
 
 
 def _encodable(text: str) -> bool:

@@ -23,15 +23,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qbench_portrait_lib.contract.jsonl import iter_jsonl, json_problem, surrogate_path
+from qbench_portrait_lib.contract.jsonl import iter_jsonl, json_problem, may_hold_surrogate, surrogate_path
 from qbench_portrait_lib.data.problems import ProblemLog
 
 #: Largest annotations file read (the full benchmark's is about 2 MB).
 DEFAULT_MAX_ANNOTATIONS_BYTES = 256 * 1024 * 1024
 
 
-def _surrogate_problem(record: Any) -> str | None:
-    where = surrogate_path(record)
+def _surrogate_problem(record: Any, text: str | None) -> str | None:
+    where = surrogate_path(record, text)
     if where is None:
         return None
     return f"field {where!r} holds a lone surrogate (text that cannot be written as UTF-8)"
@@ -52,8 +52,9 @@ def _read_json_list(path: Path, data: bytes, problems: ProblemLog) -> list[tuple
         problems.add(f"{path.name}: expected a JSON list of records, got {type(records).__name__}")
         return []
     kept: list[tuple[Any, int | None]] = []
+    walk = may_hold_surrogate(text)  # one scan of the file instead of a walk per record
     for index, record in enumerate(records):
-        surrogate = _surrogate_problem(record)
+        surrogate = _surrogate_problem(record, None) if walk else None
         if surrogate is not None:
             problems.add(f"{path.name}: record {index}: {surrogate}")
         else:
@@ -89,7 +90,7 @@ def read_annotation_records(
             continue
         record, problem = json_problem(text)
         if problem is None:
-            problem = _surrogate_problem(record)
+            problem = _surrogate_problem(record, text)
         if problem is not None:
             prefix = "" if "surrogate" in problem else "malformed JSON: "
             problems.add(f"{path.name}: line {line_number}: {prefix}{problem}")

@@ -90,7 +90,7 @@ class PredictionRecord:
 _FIELD_NAMES = tuple(field.name for field in fields(PredictionRecord))
 
 
-def _check_record_fields(data: Mapping[str, Any], source: str, line: int) -> None:
+def _check_record_fields(data: Mapping[str, Any], source: str, line: int, text: str) -> None:
     def fail(message: str) -> PredictionsFileError:
         return PredictionsFileError(message, file=source, line=line)
 
@@ -115,7 +115,7 @@ def _check_record_fields(data: Mapping[str, Any], source: str, line: int) -> Non
         raise fail(
             f"id {record_id!r} has no 'response' key (nor an 'error'); found the keys {sorted(data)[:20]}"
         )
-    bad = surrogate_path(data)
+    bad = surrogate_path(data, text)
     if bad:
         raise fail(f"'{bad}' holds a lone surrogate (text that cannot be written as UTF-8)")
 
@@ -164,7 +164,7 @@ key (nor an 'error'); found the keys ['id', 'respone']
         raise PredictionsFileError(
             f"expected a JSON object, got {type(data).__name__}", file=source, line=line_number
         )
-    _check_record_fields(data, source, line_number)
+    _check_record_fields(data, source, line_number, line)
     problem = circular_problem(data)
     if problem is not None:
         raise PredictionsFileError(problem, file=source, line=line_number)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import inspect
 import queue
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -106,18 +108,70 @@ def encode_row(row: dict[str, Any]) -> dict[str, Any]:
     return encoded
 
 
+#: A record batch is cut early once its image bytes reach this (Arrow ``binary`` offsets are int32).
+MAX_BATCH_IMAGE_BYTES = 1 << 30
+
+
 def batches(
-    rows: Iterable[dict[str, Any]], rows_per_group: int, schema: pa.Schema
+    rows: Iterable[dict[str, Any]],
+    rows_per_group: int,
+    schema: pa.Schema,
+    max_image_bytes: int = MAX_BATCH_IMAGE_BYTES,
 ) -> Iterator[pa.RecordBatch]:
-    """Record batches of ``rows_per_group`` encoded rows (the last one may be shorter)."""
+    """Record batches of ``rows_per_group`` encoded rows, fewer when their images pass ``max_image_bytes``.
+
+    >>> row = {"id": "q1", "image_id": "a", "image": {"bytes": b"x" * 10, "path": "a.jpg"}, "question": "?",
+    ...        "question_type": 0, "options": [], "answer": ["yes"], "quality_dimension": 0,
+    ...        "image_source": 0, "level": 0, "attribute": "", "region": ""}
+    >>> [b.num_rows for b in batches([row] * 7, 3, FEATURES.arrow_schema)]
+    [3, 3, 1]
+    >>> [b.num_rows for b in batches([row] * 7, 3, FEATURES.arrow_schema, max_image_bytes=20)]
+    [2, 2, 2, 1]
+    """
     chunk: list[dict[str, Any]] = []
+    chunk_bytes = 0
     for row in rows:
-        chunk.append(encode_row(row))
+        encoded = encode_row(row)
+        size = len(encoded["image"]["bytes"] or b"")
+        if chunk and chunk_bytes + size > max_image_bytes:
+            yield record_batch(chunk, schema)
+            chunk, chunk_bytes = [], 0
+        chunk.append(encoded)
+        chunk_bytes += size
         if len(chunk) == rows_per_group:
-            yield pa.RecordBatch.from_pylist(chunk, schema=schema)
-            chunk = []
+            yield record_batch(chunk, schema)
+            chunk, chunk_bytes = [], 0
     if chunk:
-        yield pa.RecordBatch.from_pylist(chunk, schema=schema)
+        yield record_batch(chunk, schema)
+
+
+def record_batch(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.RecordBatch:
+    """Encoded ``rows`` as one record batch, the image bytes copied once into one buffer.
+
+    The same batch as ``pa.RecordBatch.from_pylist(rows, schema=schema)``, which copies
+    each image twice as its buffer grows.
+    """
+    columns = []
+    for column in schema:
+        values = [row[column.name] for row in rows]
+        is_image = column.name == "image" and pa.types.is_struct(column.type)
+        columns.append(_image_array(values, column.type) if is_image else pa.array(values, column.type))
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
+def _image_array(images: list[dict[str, Any]], image_type: pa.StructType) -> pa.Array:
+    """The image struct column; its ``bytes`` child built from one joined buffer and int32 offsets."""
+    data = [image["bytes"] for image in images]
+    if any(value is None for value in data) or sum(map(len, data)) >= 1 << 31:
+        return pa.array(images, image_type)  # nulls, or too big for int32 offsets: pyarrow's own path
+    offsets = array("i", [0])
+    offsets.extend(accumulate(map(len, data)))
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
+    children = {
+        "bytes": pa.Array.from_buffers(pa.binary(), len(data), buffers),
+        "path": pa.array([image.get("path") for image in images], pa.string()),
+    }
+    return pa.StructArray.from_arrays([children[child.name] for child in image_type], fields=list(image_type))
 
 
 _DONE = object()

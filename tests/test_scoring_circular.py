@@ -152,6 +152,29 @@ def test_variants_of_one_question_must_share_their_reference():
         score_predictions(["True", "True"], [row, other], option_orders=orders)
 
 
+@pytest.mark.parametrize(
+    ("predictions", "error", "message"),
+    [
+        ([7, "True"], TypeError, "prediction 0 (id 'q1') must be a string or None, got int 7"),
+        (
+            ["True"] * 3,
+            ValueError,
+            "expected one prediction per reference: got 3 predictions for 2 references",
+        ),
+        ("TF", TypeError, "predictions must be a list of strings or None, got str"),  # not one per variant
+    ],
+)
+def test_bad_predictions_give_the_same_error_on_the_plain_and_the_circular_path(predictions, error, message):
+    row = question("q1", "true_false", ("True", "False"), ("True",))
+    plain_references = [row, question("q2", "true_false", ("True", "False"), ("False",))]
+    with pytest.raises(error) as plain:
+        score_predictions(predictions, plain_references, bootstrap_samples=0)
+    orders = [("True", "False"), ("False", "True")]
+    with pytest.raises(error) as circular:
+        score_predictions(predictions, [row, row], option_orders=orders, bootstrap_samples=0)
+    assert str(plain.value) == str(circular.value) == message
+
+
 @pytest.mark.parametrize("dof", [1, 2, 3, 5, 10, 25, 60])
 def test_chi_square_sf_matches_scipy(dof):
     for statistic in (0.001, 0.1, 0.5, 1.0, dof - 0.5, dof, dof + 1.0, 2.0 * dof, 5.0 * dof + 3, 200.0):

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ from qbench_portrait_lib.scoring.intervals import MIN_BOOTSTRAP_SAMPLES
 from qbench_portrait_lib.scoring.item_scores import ItemScore, score_closed, score_open
 from qbench_portrait_lib.scoring.judging import JudgeFn, OpenEndedItem, validate_judge_scores
 from qbench_portrait_lib.scoring.open_ended import proxy_score
+from qbench_portrait_lib.scoring.predictions import check_predictions  # callers import it from here too
 from qbench_portrait_lib.scoring.reading import (
     READER,
     RULES,
@@ -41,31 +42,6 @@ from qbench_portrait_lib.scoring.reading import (
 from qbench_portrait_lib.scoring.references import Reference, normalize_references
 
 logger = logging.getLogger(__name__)
-
-
-def check_predictions(predictions: Iterable[Any], references: Sequence[Reference]) -> list[str | None]:
-    """One prediction per reference, each a string or None.
-
-    >>> check_predictions(["A"], [])
-    Traceback (most recent call last):
-    ...
-    ValueError: expected one prediction per reference: got 1 predictions for 0 references
-    """
-    if isinstance(predictions, (str, bytes, Mapping)) or not isinstance(predictions, Iterable):
-        raise TypeError(f"predictions must be a list of strings or None, got {type(predictions).__name__}")
-    predictions = list(predictions)  # any iterable: a list, a tuple, a dataset column...
-    if len(predictions) != len(references):
-        raise ValueError(
-            f"expected one prediction per reference: got {len(predictions)} predictions "
-            f"for {len(references)} references"
-        )
-    for index, (prediction, reference) in enumerate(zip(predictions, references, strict=True)):
-        if prediction is not None and not isinstance(prediction, str):
-            raise TypeError(
-                f"prediction {index} (id {reference.id!r}) must be a string or None, "
-                f"got {type(prediction).__name__} {prediction!r:.80}"
-            )
-    return predictions
 
 
 def check_options(bootstrap_samples: int, seed: int) -> None:

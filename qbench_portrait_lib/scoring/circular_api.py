@@ -33,6 +33,7 @@ from qbench_portrait_lib.scoring.circular import (
     circular_question,
 )
 from qbench_portrait_lib.scoring.position_bias import position_answers, position_bias
+from qbench_portrait_lib.scoring.predictions import check_predictions
 from qbench_portrait_lib.scoring.references import Reference, normalize_reference
 
 
@@ -123,22 +124,6 @@ class ScoredVariants:
         ]
 
 
-def _checked_responses(predictions: Sequence[Any], variants: Sequence[Reference]) -> list[str | None]:
-    responses = list(predictions)
-    if len(responses) != len(variants):
-        raise ValueError(
-            f"expected one prediction per reference: got {len(responses)} predictions "
-            f"for {len(variants)} references"
-        )
-    for index, (response, reference) in enumerate(zip(responses, variants, strict=True)):
-        if response is not None and not isinstance(response, str):
-            raise TypeError(
-                f"prediction {index} (id {reference.id!r}) must be a string or None, "
-                f"got {type(response).__name__} {response!r:.80}"
-            )
-    return responses
-
-
 def score_circular(
     predictions: Sequence[str | None],
     references: Sequence[Mapping[str, Any]],
@@ -158,7 +143,7 @@ def score_circular(
     scorer's functions, passed in by :mod:`qbench_portrait_lib.scoring.api`, which calls this.
     """
     variants, rotations = _variant_references(references, option_orders)
-    responses = _checked_responses(predictions, variants)
+    responses = check_predictions(predictions, variants)
     positions = _check_variant_sets(variants, rotations)
     vanilla = [p for p in range(len(variants)) if rotations[p] == 0]
     scored = score_all(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ast
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from qbench_portrait_lib.contract.columns import COLUMNS
 
@@ -20,17 +24,48 @@ SOURCES = [
 DECLARATION = ROOT / "qbench_portrait_lib" / "contract" / "columns.py"
 
 
-def test_import_contracts_hold() -> None:
-    # lint-imports reads [tool.importlinter] in pyproject.toml: layers, forbidden imports, no cycles.
-    result = subprocess.run(
-        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"],
-        cwd=ROOT,
+def lint_imports(cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """lint-imports on the package importable from ``cwd`` with this repository's contracts
+    ([tool.importlinter] in pyproject.toml: layers, forbidden imports, no cycles)."""
+    command = "from importlinter.cli import lint_imports_command; lint_imports_command()"
+    return subprocess.run(
+        [sys.executable, "-c", command, "--no-cache", str(ROOT / "pyproject.toml")],
+        cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_import_contracts_hold() -> None:
+    result = lint_imports(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout and "KEPT" in result.stdout
+
+
+HARNESS_CONTRACT = "The harness room imports the cores and run.predictions only"
+PREDICTIONS_CONTRACT = "run.predictions (the harness's one run module) imports the cores only"
+
+
+@pytest.mark.parametrize(
+    ("importer", "broken"),
+    [
+        ("harness/vlmevalkit_format.py", HARNESS_CONTRACT),  # directly
+        ("run/predictions.py", PREDICTIONS_CONTRACT),  # through run.predictions, which the harness uses
+    ],
+)
+def test_the_harness_may_not_reach_a_new_run_module(tmp_path: Path, importer: str, broken: str) -> None:
+    # A copy of the package with a run module no contract names, imported where it must not be.
+    package = tmp_path / "qbench_portrait_lib"
+    shutil.copytree(ROOT / "qbench_portrait_lib", package, ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "run" / "brand_new.py").write_text('"""A run module added after the contracts."""\n')
+    with (package / importer).open("a", encoding="utf-8") as module:
+        module.write("\nfrom qbench_portrait_lib.run import brand_new  # noqa: E402, F401\n")
+    result = lint_imports(tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "brand_new" in result.stdout and "1 broken" in result.stdout, result.stdout
+    assert " ".join(f"{broken} BROKEN".split()) in " ".join(result.stdout.split())
 
 
 def literal_column_lists(path: Path, at_least: int = 4) -> list[tuple[int, list[str]]]:

@@ -9,6 +9,7 @@ import pytest
 from fake_openai_server import FakeOpenAIServer
 
 from qbench_portrait_lib.run.client import RetryPolicy
+from qbench_portrait_lib.run.endpoint_guard import InsecureKeyTransport
 from qbench_portrait_lib.run.reader import (
     READER_PROMPT_VERSION,
     HttpReader,
@@ -165,6 +166,20 @@ def test_bad_reader_settings_are_refused(tmp_path):
         HttpReader("http://127.0.0.1:9/v1", "", cache_dir=tmp_path)
     with pytest.raises(ValueError, match="expected concurrency >= 1"):
         HttpReader("http://127.0.0.1:9/v1", "r", cache_dir=tmp_path, concurrency=0)
+
+
+def test_the_reader_refuses_a_key_over_plain_http_when_made(tmp_path, monkeypatch):
+    remote = "http://10.255.255.1:9/v1"  # not this machine: never contacted, the refusal comes first
+    monkeypatch.setenv("READER_KEY", SECRET)
+    with pytest.raises(
+        InsecureKeyTransport,
+        match=r"^refusing to send the reader's API key \(\$READER_KEY\) over plain http to '10\.255\.255\.1'",
+    ) as refused:
+        HttpReader(remote, "r", cache_dir=tmp_path, api_key_env="READER_KEY")
+    assert SECRET not in str(refused.value)
+    monkeypatch.delenv("READER_KEY")
+    assert HttpReader(remote, "r", cache_dir=tmp_path, api_key_env="READER_KEY").endpoint.api_key is None
+    assert HttpReader(remote.replace("http:", "https:"), "r", cache_dir=tmp_path).base_url.startswith("https")
 
 
 def test_score_command_takes_the_reader_options(tmp_path, monkeypatch):

@@ -14,11 +14,18 @@ from test_cli_results import IDS, records, small_dataset, write_jsonl  # noqa: F
 
 from qbench_portrait_lib.cli import cli
 from qbench_portrait_lib.jobs import predict as predict_job
-from qbench_portrait_lib.run.client import ChatClient, ChatRequestError, EndpointDown, RetryPolicy
+from qbench_portrait_lib.run.client import (
+    ChatClient,
+    ChatEndpoint,
+    ChatRequestError,
+    EndpointDown,
+    RetryPolicy,
+)
 from qbench_portrait_lib.run.endpoint_guard import InsecureKeyTransport
-from qbench_portrait_lib.run.judge import HttpJudge
+from qbench_portrait_lib.run.judge import HttpJudge, build_judge
 from qbench_portrait_lib.run.predictions import PredictionRecord, read_predictions
-from qbench_portrait_lib.run.runner import RunConfig, RunStopped, run_predictions
+from qbench_portrait_lib.run.reader import build_reader
+from qbench_portrait_lib.run.runner import RunConfig, RunnerError, RunStopped, run_predictions
 from qbench_portrait_lib.scoring.judging import OpenEndedItem
 
 SECRET = "sk-dead-endpoint-0042"
@@ -118,15 +125,61 @@ def test_an_api_key_never_goes_over_plain_http_to_another_host(patched_loader, d
     with pytest.raises(InsecureKeyTransport):
         run_predictions(dataset, out, RunConfig(base_url="http://example.com/v1", model="m"), api_key=SECRET)
     with pytest.raises(InsecureKeyTransport):
-        ChatClient("http://example.com/v1", api_key=SECRET)
-    ChatClient("https://example.com/v1", api_key=SECRET)  # https is fine
-    ChatClient("http://127.0.0.1:9/v1", api_key=SECRET)  # so is this machine
+        ChatEndpoint("http://example.com/v1", api_key=SECRET)
+    ChatClient(ChatEndpoint("https://example.com/v1", api_key=SECRET))  # https is fine
+    ChatClient(ChatEndpoint("http://127.0.0.1:9/v1", api_key=SECRET))  # so is this machine
 
 
 def test_the_judge_key_never_goes_over_plain_http(monkeypatch, tmp_path):
     monkeypatch.setenv("JUDGE_KEY", SECRET)
     with pytest.raises(InsecureKeyTransport, match=r"the judge's API key \(\$JUDGE_KEY\)"):
         HttpJudge("http://judge.example/v1", "j", api_key_env="JUDGE_KEY", cache_dir=tmp_path)
+
+
+def test_every_client_of_an_llm_endpoint_refuses_a_key_over_plain_http_the_same_way(
+    monkeypatch, dataset, tmp_path
+):
+    remote = "http://10.255.255.1:9/v1"  # not this machine: never contacted, the refusal comes first
+    out, config = tmp_path / "p.jsonl", RunConfig(base_url=remote, model="m")
+    monkeypatch.setenv("THE_KEY", SECRET)
+    connections: list[object] = []
+    monkeypatch.setattr(socket.socket, "connect", lambda sock, address: connections.append(address))
+    monkeypatch.setattr(predict_job, "load_benchmark", lambda *args, **kwargs: pytest.fail("dataset loaded"))
+    refusals = {
+        "the API key": lambda: run_predictions(dataset, out, config, api_key=SECRET),
+        "the API key in $THE_KEY": lambda: predict_job.predict_benchmark(
+            "x", out, config, api_key_env="THE_KEY"
+        ),
+        "the judge's API key ($THE_KEY)": lambda: build_judge(remote, "j", api_key_env="THE_KEY"),
+        "the reader's API key ($THE_KEY)": lambda: build_reader(remote, "r", api_key_env="THE_KEY"),
+    }
+    for source, refused_call in refusals.items():
+        with pytest.raises(InsecureKeyTransport) as refused:
+            refused_call()
+        assert str(refused.value) == (
+            f"refusing to send {source} over plain http to '10.255.255.1': anyone on the way could read it. "
+            "Use an https:// URL, or run without the key (unset the variable) if the server needs none"
+        )
+    assert connections == [] and not out.exists()
+
+
+def test_a_run_given_its_endpoint_takes_no_other_key_or_url(dataset, tmp_path):
+    config = RunConfig(base_url="http://127.0.0.1:9/v1", model="m")
+    with pytest.raises(
+        RunnerError, match=r"expected the endpoint of the run's base URL 'http://127\.0\.0\.1:9/v1'"
+    ):
+        run_predictions(dataset, tmp_path / "p.jsonl", config, endpoint=ChatEndpoint("http://127.0.0.1:8/v1"))
+    with pytest.raises(
+        RunnerError, match=r"got ChatEndpoint\(base_url='http://127\.0\.0\.1:9/v1', key_source=.*an api_key"
+    ):
+        run_predictions(
+            dataset,
+            tmp_path / "p.jsonl",
+            config,
+            api_key=SECRET,
+            endpoint=ChatEndpoint(config.base_url, SECRET),
+        )
+    assert not (tmp_path / "p.jsonl").exists()
 
 
 def foreign_path_dataset(path: str) -> datasets.Dataset:
@@ -207,7 +260,7 @@ def test_a_reply_over_the_size_cap_is_a_clear_per_request_error():
 
         async def ask() -> None:
             async with ChatClient(
-                server.base_url, max_reply_bytes=10_000, retry=RetryPolicy(max_attempts=1)
+                ChatEndpoint(server.base_url), max_reply_bytes=10_000, retry=RetryPolicy(max_attempts=1)
             ) as client:
                 await client.complete(
                     {"model": "m", "max_tokens": 8, "messages": [{"role": "user", "content": "hi"}]}, key="q"

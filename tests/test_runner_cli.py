@@ -154,7 +154,7 @@ def test_build_judge_checks_its_settings_before_any_request(tmp_path, monkeypatc
     with pytest.raises(QBenchError, match=r"'QBP_UNSET_VARIABLE', but it is not set"):
         build_judge("http://x/v1", "j", api_key_env="QBP_UNSET_VARIABLE")
     monkeypatch.setenv("QBP_JUDGE_KEY", "k-123")
-    assert build_judge("https://x/v1", "j", api_key_env="QBP_JUDGE_KEY")._api_key == "k-123"
+    assert build_judge("https://x/v1", "j", api_key_env="QBP_JUDGE_KEY").endpoint.api_key == "k-123"
     with pytest.raises(
         QBenchError, match=r"refusing to send the judge's API key \(\$QBP_JUDGE_KEY\) over plain http"
     ):

@@ -13,6 +13,7 @@ from fake_openai_server import FakeOpenAIServer, tiny_dataset
 
 from qbench_portrait_lib.run.client import (
     ChatClient,
+    ChatEndpoint,
     ChatRequestError,
     RetryPolicy,
     env_proxy,
@@ -156,7 +157,9 @@ def test_an_unreadable_image_fails_its_questions_only(tmp_path):
 
 
 async def _complete_once(base_url: str) -> None:
-    async with ChatClient(base_url, retry=RetryPolicy(max_attempts=2, backoff_base_s=0.0)) as client:
+    async with ChatClient(
+        ChatEndpoint(base_url), retry=RetryPolicy(max_attempts=2, backoff_base_s=0.0)
+    ) as client:
         await client.complete({"model": "m", "messages": []}, key="q")
 
 

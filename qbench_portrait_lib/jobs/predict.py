@@ -21,8 +21,7 @@ from pathlib import Path
 
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.data.loading import load_benchmark
-from qbench_portrait_lib.run.client import DEFAULT_API_KEY_ENV, api_key_from_env
-from qbench_portrait_lib.run.endpoint_guard import check_key_transport
+from qbench_portrait_lib.run.client import DEFAULT_API_KEY_ENV, ChatEndpoint, api_key_from_env
 from qbench_portrait_lib.run.runner import RunConfig, RunSummary, run_predictions
 
 
@@ -42,13 +41,12 @@ def predict_benchmark(
     machine, fails at once. Rows that hold an image path instead of bytes are read from the
     dataset's own folder only. Rerunning resumes the file.
     """
-    api_key = api_key_from_env(api_key_env)
     source = f"the API key in ${api_key_env or DEFAULT_API_KEY_ENV}"
-    check_key_transport(config.base_url, api_key, source=source)
+    endpoint = ChatEndpoint(config.base_url, api_key_from_env(api_key_env), source)
     questions = load_benchmark(dataset)
     image_root = Path(dataset) if dataset is not None and Path(dataset).is_dir() else None
     return run_predictions(
-        questions, out_path, config, api_key=api_key, limit=limit, progress=progress, image_root=image_root
+        questions, out_path, config, endpoint=endpoint, limit=limit, progress=progress, image_root=image_root
     )
 
 

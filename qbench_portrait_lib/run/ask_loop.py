@@ -24,7 +24,7 @@ from typing import Any
 
 from qbench_portrait_lib.contract.prompt import PROMPT_VERSION, render_prompt
 from qbench_portrait_lib.run.chat_request import encode_chat_request
-from qbench_portrait_lib.run.client import ChatClient, ChatRequestError, FatalEndpointError
+from qbench_portrait_lib.run.client import ChatClient, ChatEndpoint, ChatRequestError, FatalEndpointError
 from qbench_portrait_lib.run.image_source import ImageCache
 from qbench_portrait_lib.run.predictions import PredictionRecord, append_prediction
 from qbench_portrait_lib.run.run_config import RunConfig
@@ -107,7 +107,7 @@ async def ask_all(
     todo: list[PlannedRequest],
     cache: ImageCache,
     config: RunConfig,
-    api_key: str | None,
+    endpoint: ChatEndpoint,
     handle: Any,
     bar: Any,
     outcomes: Counter[str],
@@ -118,8 +118,7 @@ async def ask_all(
     caller knows how many were saved when a :class:`FatalEndpointError` stops the loop.
     """
     client = ChatClient(
-        config.base_url,
-        api_key=api_key,
+        endpoint,
         timeout_s=config.timeout_s,
         retry=config.retry,
         max_connections=config.concurrency,

@@ -13,7 +13,8 @@ way); other 4xx fail at once. A circuit breaker
 the endpoint refused connections or answered with a non-retryable error too many times in
 a row (:class:`EndpointDown`). Replies over ``max_reply_bytes`` are refused unread. The
 API key only ever goes into the ``Authorization`` header, never over plain http to
-another machine, and error messages are scrubbed of it.
+another machine (checked once, when its :class:`ChatEndpoint` is made), and error messages
+are scrubbed of it.
 
 :class:`ChatClient` coordinates the pieces: the retry policy (:mod:`~qbench_portrait_lib.run.retry`),
 how a request fails (:mod:`~qbench_portrait_lib.run.chat_errors`), one HTTP attempt
@@ -58,6 +59,7 @@ __all__ = [
     "DEFAULT_MAX_REPLY_BYTES",
     "AuthenticationFailed",
     "ChatClient",
+    "ChatEndpoint",
     "ChatRequestError",
     "ChatResult",
     "ClientStats",
@@ -165,8 +167,48 @@ def endpoint_requested(role: str, base_url: str | None, model: str | None, api_k
     return True
 
 
+@dataclass(frozen=True)
+class ChatEndpoint:
+    """An LLM endpoint and the API key sent to it: every :class:`ChatClient` is made from one.
+
+    Making one is the one check of the key's way there, for the runner, ``predict``, the
+    judge and the reader alike: a key that would go over plain http to another machine
+    raises :class:`~qbench_portrait_lib.run.endpoint_guard.InsecureKeyTransport` here, before
+    any request; ``key_source`` names the key in that message. The key stays out of ``repr``.
+
+    >>> ChatEndpoint("http://localhost:8000/v1", "sk-1")
+    ChatEndpoint(base_url='http://localhost:8000/v1', key_source='the API key')
+    >>> ChatEndpoint.from_env("http://10.0.0.5/v1", "R_KEY", role="reader", environ={"R_KEY": "sk-1"})
+    Traceback (most recent call last):
+    ...
+    qbench_portrait_lib.run.endpoint_guard.InsecureKeyTransport: refusing to send the reader's API key \
+($R_KEY) over plain http to '10.0.0.5': anyone on the way could read it. Use an https:// URL, or run \
+without the key (unset the variable) if the server needs none
+    """
+
+    base_url: str
+    api_key: str | None = field(default=None, repr=False)
+    key_source: str = "the API key"
+
+    def __post_init__(self) -> None:
+        check_key_transport(self.url, self.api_key, source=self.key_source)
+
+    @property
+    def url(self) -> str:
+        """The chat-completions URL (a :class:`QBenchError` for a base URL that is not http(s))."""
+        return chat_completions_url(self.base_url)
+
+    @classmethod
+    def from_env(
+        cls, base_url: str, api_key_env: str, *, role: str, environ: Mapping[str, str] | None = None
+    ) -> ChatEndpoint:
+        """The endpoint of a ``role`` (judge, reader) with the key in ``$api_key_env``, if that is set."""
+        environ = os.environ if environ is None else environ
+        return cls(base_url, environ.get(api_key_env) or None, f"the {role}'s API key (${api_key_env})")
+
+
 class ChatClient:
-    """Sends chat-completions requests; use as ``async with ChatClient(...) as client``.
+    """Sends chat-completions requests to ``endpoint``; use as ``async with ChatClient(endpoint) as client``.
 
     One ``aiohttp`` session keeps up to ``max_connections`` keep-alive connections; the
     environment's proxy is looked up once (see :mod:`~qbench_portrait_lib.run.http_post`).
@@ -177,21 +219,19 @@ class ChatClient:
 
     def __init__(
         self,
-        base_url: str,
+        endpoint: ChatEndpoint,
         *,
-        api_key: str | None = None,
         timeout_s: float = 120.0,
         retry: RetryPolicy | None = None,
         max_connections: int = 8,
         breaker: CircuitBreaker | None = None,
         max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
     ) -> None:
-        self.url = chat_completions_url(base_url)
-        check_key_transport(self.url, api_key)
+        self.url = endpoint.url
         self.breaker = breaker or CircuitBreaker()
         self.retry = retry or RetryPolicy()
         self.stats = ClientStats()
-        self._api_key = api_key or None
+        self._api_key = endpoint.api_key or None
         self._http = HttpConnection(
             self.url,
             api_key=self._api_key,

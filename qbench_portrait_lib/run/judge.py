@@ -41,11 +41,11 @@ from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.run.client import (
     DEFAULT_API_KEY_ENV,
     ChatClient,
+    ChatEndpoint,
     RetryPolicy,
     endpoint_requested,
     run_sync,
 )
-from qbench_portrait_lib.run.endpoint_guard import check_key_transport
 from qbench_portrait_lib.run.fan_out import gather_bounded
 from qbench_portrait_lib.run.judge_prompt import JUDGE_PROMPT_VERSION
 from qbench_portrait_lib.run.judge_round import JudgeRounds
@@ -127,8 +127,7 @@ class HttpJudge:
         self.max_tokens, self.reply_retries = max_tokens, reply_retries
         self.timeout_s, self.retry = timeout_s, retry or RetryPolicy()
         self.cache = ReplyCache(Path(cache_dir) if cache_dir is not None else default_cache_dir())
-        self._api_key = os.environ.get(api_key_env) or None
-        check_key_transport(base_url, self._api_key, source=f"the judge's API key (${api_key_env})")
+        self.endpoint = ChatEndpoint.from_env(base_url, api_key_env, role="judge")  # refuses here, not later
         self.progress = progress
         self.stats: dict[str, float] = {}
         self._last_error = ""
@@ -160,8 +159,7 @@ class HttpJudge:
             disable=not self.progress,
         )
         client = ChatClient(
-            self.base_url,
-            api_key=self._api_key,
+            self.endpoint,
             timeout_s=self.timeout_s,
             retry=self.retry,
             max_connections=self.concurrency,

@@ -8,7 +8,9 @@ malformed reply is asked again with a reminder of the format (``reply_retries`` 
 then counted as a failure, and the item stays unparsed. Every reply is cached on disk,
 like the judge's, under a hash of (model, messages, attempt, settings): rerunning the same
 scoring makes no call. The API key is read from the environment and is never written to
-the cache, the settings, the logs or ``repr``.
+the cache, the settings, the logs or ``repr``; a key that would go over plain http to
+another machine is refused when the reader is made (see
+:class:`~qbench_portrait_lib.run.client.ChatEndpoint`), before any request.
 
 >>> parse_reader_reply("A, C", 3), parse_reader_reply("none", 3), parse_reader_reply("B.", 2)
 ((0, 2), (), (1,))
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from qbench_portrait_lib.run.client import (
     DEFAULT_API_KEY_ENV,
     ChatClient,
+    ChatEndpoint,
     RetryPolicy,
     endpoint_requested,
     run_sync,
@@ -79,7 +82,7 @@ class HttpReader:
         model: str,
         *,
         cache_dir: str | os.PathLike[str] | None = None,
-        api_key_env: str = "OPENAI_API_KEY",
+        api_key_env: str = DEFAULT_API_KEY_ENV,
         concurrency: int = 8,
         max_tokens: int = 16,
         reply_retries: int = 2,
@@ -97,7 +100,7 @@ class HttpReader:
         self.timeout_s = timeout_s
         self.retry = retry or RetryPolicy()
         self.cache = ReplyCache(Path(cache_dir) if cache_dir is not None else default_cache_dir())
-        self._api_key = os.environ.get(api_key_env) or None
+        self.endpoint = ChatEndpoint.from_env(base_url, api_key_env, role="reader")  # refuses here, not later
         self.stats: dict[str, float] = {}
 
     def __repr__(self) -> str:
@@ -120,8 +123,7 @@ class HttpReader:
     ) -> list[tuple[int, ...] | None]:
         """Every item's reading, ``concurrency`` requests at a time."""
         client = ChatClient(
-            self.base_url,
-            api_key=self._api_key,
+            self.endpoint,
             timeout_s=self.timeout_s,
             retry=self.retry,
             max_connections=self.concurrency,

@@ -31,8 +31,7 @@ from tqdm.auto import tqdm
 from qbench_portrait_lib.contract.prompt import PROMPT_COLUMNS
 from qbench_portrait_lib.run.ask_loop import PlannedRequest, ask_all
 from qbench_portrait_lib.run.chat_request import build_chat_request, encode_chat_request
-from qbench_portrait_lib.run.client import FatalEndpointError, run_sync
-from qbench_portrait_lib.run.endpoint_guard import check_key_transport
+from qbench_portrait_lib.run.client import ChatEndpoint, FatalEndpointError, run_sync
 from qbench_portrait_lib.run.image_source import ImageCache, image_loader
 from qbench_portrait_lib.run.resume import load_previous, plan_requests
 from qbench_portrait_lib.run.run_config import RunConfig, RunnerError, RunStopped, RunSummary
@@ -72,6 +71,7 @@ def run_predictions(
     config: RunConfig,
     *,
     api_key: str | None = None,
+    endpoint: ChatEndpoint | None = None,
     limit: int | None = None,
     progress: bool = True,
     image_root: str | os.PathLike[str] | None = None,
@@ -80,7 +80,9 @@ def run_predictions(
 
     Ids already answered in ``out_path`` are skipped and failed ones retried; a request
     that still fails after its retries is written with its error. ``api_key`` is sent
-    as a Bearer token and nowhere else (never over plain http to another machine).
+    as a Bearer token and nowhere else (never over plain http to another machine); a caller
+    that made the :class:`ChatEndpoint` of ``config.base_url`` already (``predict`` does, before
+    loading the dataset) passes it as ``endpoint`` instead.
     Images are the rows' embedded bytes, or files inside ``image_root`` (the dataset's own
     folder) for rows that only hold a path; any other path fails its questions.
     Raises :class:`RunnerError` when ``out_path`` belongs to another model, prompt version
@@ -88,7 +90,7 @@ def run_predictions(
     circuit breaker trips (connections refused, 404 everywhere): what was answered is saved.
     """
     started = time.perf_counter()
-    check_key_transport(config.base_url, api_key)
+    endpoint = _run_endpoint(config, api_key, endpoint)
     out_path = Path(out_path)
     plan = _plan_run(dataset, out_path, config, limit)
     root = Path(image_root) if image_root is not None else None
@@ -101,7 +103,7 @@ def run_predictions(
         len(plan.todo),
         len(plan.image_uses),
     )
-    outcomes, http_attempts, retries = _ask_and_save(plan, cache, config, api_key, out_path, progress)
+    outcomes, http_attempts, retries = _ask_and_save(plan, cache, config, endpoint, out_path, progress)
     summary = RunSummary(
         questions=len(plan.requests),
         distinct_questions=len(plan.questions),
@@ -117,6 +119,25 @@ def run_predictions(
     )
     logger.info("run finished: %s", summary)
     return summary
+
+
+def _run_endpoint(config: RunConfig, api_key: str | None, endpoint: ChatEndpoint | None) -> ChatEndpoint:
+    """The endpoint a run asks: ``endpoint`` as the caller made it, else ``config.base_url`` with ``api_key``.
+
+    >>> config = RunConfig(base_url="http://localhost:8000/v1", model="m")
+    >>> _run_endpoint(config, None, ChatEndpoint("http://localhost:9000/v1"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    qbench_portrait_lib.run.run_config.RunnerError: expected the endpoint of the run's base URL ...
+    """
+    if endpoint is None:
+        return ChatEndpoint(config.base_url, api_key)
+    if endpoint.base_url != config.base_url or api_key is not None:
+        raise RunnerError(
+            f"expected the endpoint of the run's base URL {config.base_url!r} with the API key inside it, "
+            f"got {endpoint!r} and {'an' if api_key is not None else 'no'} api_key besides"
+        )
+    return endpoint
 
 
 def _select_rows(dataset: datasets.Dataset, limit: int | None) -> datasets.Dataset:
@@ -147,7 +168,7 @@ def _ask_and_save(
     plan: _RunPlan,
     cache: ImageCache,
     config: RunConfig,
-    api_key: str | None,
+    endpoint: ChatEndpoint,
     out_path: Path,
     progress: bool,
 ) -> tuple[Counter[str], int, int]:
@@ -169,7 +190,7 @@ def _ask_and_save(
     ):
         counted: Counter[str] = Counter()
         try:
-            return run_sync(ask_all(plan.todo, cache, config, api_key, handle, bar, counted))
+            return run_sync(ask_all(plan.todo, cache, config, endpoint, handle, bar, counted))
         except FatalEndpointError as error:
             saved = len(plan.answered) + counted["succeeded"]
             raise RunStopped(

@@ -207,6 +207,44 @@ def score_responses(
     )
 
 
+def score_aligned(
+    name: str,
+    aligned: AlignedPredictions,
+    references: References,
+    *,
+    source: str,
+    metadata: Mapping[str, Any],
+    judge: JudgeFn | None = None,
+    reader: ResponseReader | None = None,
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+    variants: AlignedVariants | None = None,
+) -> ScoredRun:
+    """Score predictions read from ``source`` and lined up with ``references`` (a JSONL, VLMEvalKit files).
+
+    What every predictions file's run records besides ``metadata``: the file(s) read, and
+    how many requests failed and how many questions had no prediction (both score as unparsed).
+    """
+    return score_responses(
+        name,
+        aligned.responses,
+        references,
+        judge=judge,
+        reader=reader,
+        bootstrap_samples=bootstrap_samples,
+        seed=seed,
+        missing_ids=aligned.missing_ids,
+        errored=aligned.errored,
+        variants=variants,
+        metadata={
+            "predictions_file": source,
+            **metadata,
+            "errored_requests": len(aligned.errored),
+            "missing_predictions": len(aligned.missing_ids),
+        },
+    )
+
+
 def score_predictions_file(
     path: str | os.PathLike[str],
     references: References,
@@ -241,24 +279,20 @@ def score_predictions_file(
             prompt_versions,
             PROMPT_VERSION,
         )
-    return score_responses(
+    return score_aligned(
         str(model),
-        aligned.responses,
+        aligned,
         references,
+        source=source,
+        metadata={
+            "prompt_version": prompt_versions or "not recorded",
+            "current_prompt_version": PROMPT_VERSION,
+        },
         judge=judge,
         reader=reader,
         bootstrap_samples=bootstrap_samples,
         seed=seed,
-        missing_ids=aligned.missing_ids,
-        errored=aligned.errored,
         variants=variants,
-        metadata={
-            "predictions_file": source,
-            "prompt_version": prompt_versions or "not recorded",
-            "current_prompt_version": PROMPT_VERSION,
-            "errored_requests": len(aligned.errored),
-            "missing_predictions": len(aligned.missing_ids),
-        },
     )
 
 
@@ -271,6 +305,7 @@ __all__ = [
     "load_references",
     "package_version",
     "references_from_dataset",
+    "score_aligned",
     "score_predictions_file",
     "score_responses",
 ]

@@ -5,14 +5,15 @@ VLMEvalKit ran the model on the exported TSVs (see
 :mod:`qbench_portrait_lib.harness.vlmevalkit_predictions` into the same records a
 predictions JSONL gives, lined up with the references by
 :func:`~qbench_portrait_lib.jobs.score.align_predictions` and scored by
-:func:`~qbench_portrait_lib.jobs.score.score_responses`: the same responses score the same
-either way.
+:func:`~qbench_portrait_lib.jobs.score.score_aligned`, as a predictions JSONL is: the same
+responses score the same either way.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from functools import partial
 
 from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.harness.vlmevalkit_format import ExportIndex, read_export_index
@@ -25,8 +26,8 @@ from qbench_portrait_lib.jobs.score import (
     References,
     ScoredRun,
     align_predictions,
+    score_aligned,
     score_predictions_file,
-    score_responses,
 )
 from qbench_portrait_lib.scoring.judging import JudgeFn
 from qbench_portrait_lib.scoring.reading import ResponseReader
@@ -55,24 +56,20 @@ def score_vlmevalkit_files(
     predictions = read_vlmevalkit_predictions(paths, index)
     source = ", ".join(predictions.files)
     aligned = align_predictions(predictions.records, references, source=source)
-    return score_responses(
+    return score_aligned(
         name or predictions.model,
-        aligned.responses,
+        aligned,
         references,
+        source=source,
+        metadata={
+            "harness": "VLMEvalKit",
+            "vlmevalkit_export": index.source,
+            "prompt_version": VLMEVALKIT_PROMPT,
+        },
         judge=judge,
         reader=reader,
         bootstrap_samples=bootstrap_samples,
         seed=seed,
-        missing_ids=aligned.missing_ids,
-        errored=aligned.errored,
-        metadata={
-            "predictions_file": source,
-            "harness": "VLMEvalKit",
-            "vlmevalkit_export": index.source,
-            "prompt_version": VLMEVALKIT_PROMPT,
-            "errored_requests": len(aligned.errored),
-            "missing_predictions": len(aligned.missing_ids),
-        },
     )
 
 
@@ -124,23 +121,8 @@ def score_prediction_files(
     runs = []
     for group in groups:
         if index is not None and is_vlmevalkit_file(group[0]):
-            run = score_vlmevalkit_files(
-                group,
-                references,
-                index,
-                judge=judge,
-                reader=reader,
-                bootstrap_samples=bootstrap_samples,
-                seed=seed,
-            )
+            score = partial(score_vlmevalkit_files, group, references, index)
         else:
-            run = score_predictions_file(
-                group[0],
-                references,
-                judge=judge,
-                reader=reader,
-                bootstrap_samples=bootstrap_samples,
-                seed=seed,
-            )
-        runs.append(run)
+            score = partial(score_predictions_file, group[0], references)
+        runs.append(score(judge=judge, reader=reader, bootstrap_samples=bootstrap_samples, seed=seed))
     return runs

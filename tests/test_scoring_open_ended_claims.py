@@ -139,9 +139,13 @@ def test_partial_answers_score_about_a_half(reference, response):
     assert 0.4 <= proxy_score(response, [reference]) <= 0.6
 
 
-def test_absence_claims_weigh_half_beside_a_flaw():
-    score = proxy_score("The hands are deformed.", ["Only the hands are malformed; the face is realistic."])
-    assert score == pytest.approx(2 / 3)
+def test_absence_claims_beside_a_flaw_weigh_half_and_only_when_spoken_of():
+    reference = ["Only the hands are malformed; the face is realistic."]
+    assert proxy_score("The hands are deformed.", reference) == 1.0  # terse, names the flaw: complete
+    assert (
+        proxy_score("The hands are deformed and the face looks fake.", reference) == 0.5
+    )  # (1 - 0.25) / 1.5
+    assert proxy_score("The hands are deformed; the face is lifelike.", reference) == 1.0
 
 
 def test_one_unsupported_extra_claim_is_free_more_are_not():

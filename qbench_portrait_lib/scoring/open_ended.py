@@ -7,16 +7,21 @@ region (credit 1, less when the stated severities differ: 0.75 one step apart, 0
 *contradicted* by one that says the opposite or another value there (-0.5), or missing
 (0); a claim both matched and contradicted earns nothing, unless only a bare "fine"
 contradicts it ("a bit soft, otherwise fine" still says soft). Claims of absence ("the
-rest is clean") weigh half when the reference also names a
-flaw. The score is the credit over the weight, times ``1 / (1 + 0.25 * (extras - 1))``
-when the response makes more than one claim the reference neither supports nor
-contradicts, so listing every term does not pay. Calibrated to the judge's 0/1/2 rubric
-/ 2: a full match scores 1.0, a partial one about 0.5, a contradiction 0.
+rest is clean") beside a flaw weigh half, and only when the response speaks of them: a
+terse answer naming the flaw alone is complete. The score is the credit over the
+weight, times ``1 / (1 + 0.25 * (extras - 1))`` when the response makes more than one
+claim the reference neither supports nor contradicts, so listing every term does not
+pay. An answer that hedges ("maybe", "perhaps", "possibly", "might") commits to nothing
+and earns at most 0.5. Calibrated to the judge's 0/1/2 rubric / 2: a full match scores
+1.0, a partial one about 0.5, a contradiction 0.
 
-Yes/no questions are answered by polarity: a "No." against a reference that starts with
-"No" scores 1.0, the wrong polarity 0, and a right polarity with claims 0.5 + half the
-claim score. A reference without claims falls back to token F1; a response without
-claims against one with claims gets half its token F1. The best reference answer counts.
+A region alone ("The face.") answers only a question asking where or which (or an
+unknown question); elsewhere it says nothing. Yes/no questions are answered by polarity
+(after fillers such as "mostly" or "I think"): a "No." against a reference that starts
+with "No" scores 1.0, the wrong polarity 0, "partly" 0.5, a right polarity with claims
+0.5 + half the claim score, and a bare one 0.5 when the question also asks where, why
+or which. A reference without claims falls back to token F1; a response without claims
+against one with claims gets half its token F1. The best reference answer counts.
 
 >>> proxy_score("The face is very blurry, the background sharp.", ["Heavily blurred face, sharp background."])
 1.0
@@ -33,11 +38,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
-from qbench_portrait_lib.scoring.open_ended_claims import REGION_ONLY, QualityClaim, read_claims
+from qbench_portrait_lib.scoring.open_ended_claims import REGION_ONLY, QualityClaim, read_answer, read_claims
 from qbench_portrait_lib.scoring.open_ended_lexicon import (
     NO,
+    PARENT_REGION,
     PARTIAL_VALUES,
+    PARTLY,
+    RATING,
+    WHERE,
     YES,
     YES_NO_QUESTION,
     tokenize,
@@ -62,6 +72,12 @@ _FLAWS = frozenset(
 )
 CONTRADICTION_PENALTY = 0.5
 EXTRA_PENALTY = 0.25
+HEDGED_CAP = 0.5
+_FILLERS = frozenset(
+    words("mostly probably maybe perhaps well honestly almost overall generally i think d say")
+)
+_SURE = frozenset(words("certainly definitely absolutely"))
+_SECOND_ASKS = frozenset(words("where why which how what"))
 MATCH, PARTIAL, CONTRADICT, UNRELATED = "match", "partial", "contradict", "unrelated"
 
 
@@ -90,7 +106,17 @@ def _verdict(value: str) -> str | None:
 
 
 def _regions_meet(first: frozenset[str], second: frozenset[str]) -> bool:
-    return not first or not second or "all" in first or "all" in second or bool(first & second)
+    """Whether two claims' regions overlap: unsaid, "all", shared, or one inside the other.
+
+    >>> face, eyes, mouth = frozenset({"face"}), frozenset({"eyes"}), frozenset({"mouth"})
+    >>> _regions_meet(face, eyes), _regions_meet(eyes, mouth)
+    (True, False)
+    """
+    if not first or not second or "all" in first or "all" in second or first & second:
+        return True
+    return any(PARENT_REGION.get(region) in second for region in first) or any(
+        PARENT_REGION.get(region) in first for region in second
+    )
 
 
 def relation(reference: QualityClaim, response: QualityClaim) -> str:
@@ -146,88 +172,152 @@ def _severity_credit(reference: QualityClaim, response: QualityClaim) -> float:
     return 1.0 - 0.25 * abs(reference.severity - response.severity)
 
 
-def _weights(claims: Sequence[QualityClaim]) -> list[float]:
+class Topic(NamedTuple):
+    """What the question already says: claims it presupposes, and whether it asks for a verdict."""
+
+    claims: frozenset[tuple[str, str]]  # (attribute, value)
+    attributes: frozenset[str]
+    rating: bool
+
+
+NO_TOPIC = Topic(frozenset(), frozenset(), True)
+
+
+@lru_cache(maxsize=4096)
+def topic_of(question: str) -> Topic:
+    """The topic of a question (an empty question presupposes nothing and may ask anything).
+
+    >>> topic_of("Which region is most affected by blur?").claims
+    frozenset({('blur', '+')})
+    """
+    if not question.strip():
+        return NO_TOPIC
+    said = read_claims(question)
+    asked = set(tokenize(question))
+    return Topic(frozenset(c[:2] for c in said), frozenset(c.attribute for c in said), bool(asked & RATING))
+
+
+def _weights(claims: Sequence[QualityClaim], topic: Topic) -> list[tuple[float, bool]]:
+    """Each claim's weight, and whether it counts only when the response speaks of it: an
+    absence beside a flaw, what the question presupposes, a verdict the question does not ask for."""
     flaws = any(_verdict(c.value) == "bad" for c in claims)
-    return [0.5 if flaws and _verdict(c.value) == "good" else 1.0 for c in claims]
+    weights = []
+    for claim in claims:
+        absence = flaws and _verdict(claim.value) == "good"
+        optional = claim[:2] in topic.claims or (claim.attribute == "appeal" and not topic.rating)
+        weights.append((0.5 if absence else 1.0, absence or optional))
+    return weights
 
 
-def claim_score(reference: Sequence[QualityClaim], response: Sequence[QualityClaim]) -> float:
+def _credit(claim: QualityClaim, response: Sequence[QualityClaim], used: set[int]) -> tuple[float, bool]:
+    """The credit one reference claim earns (per unit weight), and whether the response spoke of it."""
+    best, hedges = 0.0, []  # hedges: per contradiction, whether a bare "fine" made it
+    for index, said in enumerate(response):
+        kind = relation(claim, said)
+        if kind != UNRELATED:
+            used.add(index)
+        if kind == CONTRADICT:
+            hedges.append(said.attribute == "any")
+        elif kind in (MATCH, PARTIAL):
+            share = 1.0 if kind == MATCH else 0.5
+            best = max(best, share * _severity_credit(claim, said))
+    if not hedges or (best and all(hedges)):  # "a bit soft, otherwise fine" still says soft
+        return best, bool(best)
+    return (0.0 if best else -CONTRADICTION_PENALTY), True  # said both ways: no credit, no penalty
+
+
+def claim_score(
+    reference: Sequence[QualityClaim], response: Sequence[QualityClaim], topic: Topic = NO_TOPIC
+) -> float:
     """The credit of ``response`` on the reference's claims, in [0, 1] (see the module doc).
 
     >>> ref = read_claims("Strong noise in the background; the face is clean.")
-    >>> round(claim_score(ref, read_claims("Some grain in the backdrop.")), 3)
+    >>> claim_score(ref, read_claims("Strong grain in the backdrop."))  # the clean face goes unsaid
+    1.0
+    >>> claim_score(ref, read_claims("Some grain in the backdrop."))  # severity one step off
+    0.75
+    >>> claim_score(ref, read_claims("Strong grain in the backdrop; the face is noisy too."))
     0.5
     """
-    if not reference:
-        return 0.0
     used: set[int] = set()
-    credit = 0.0
-    weights = _weights(reference)
-    for claim, weight in zip(reference, weights, strict=True):
-        best, hedges = 0.0, []  # hedges: per contradiction, whether a bare "fine" made it
-        for index, said in enumerate(response):
-            kind = relation(claim, said)
-            if kind != UNRELATED:
-                used.add(index)
-            if kind == CONTRADICT:
-                hedges.append(said.attribute == "any")
-            elif kind in (MATCH, PARTIAL):
-                share = 1.0 if kind == MATCH else 0.5
-                best = max(best, share * _severity_credit(claim, said))
-        if not hedges or (best and all(hedges)):  # "a bit soft, otherwise fine" still says soft
-            credit += best * weight
-        elif not best:
-            credit -= CONTRADICTION_PENALTY * weight  # said both ways: no credit, no penalty
-    extras = sum(1 for i, c in enumerate(response) if i not in used and c.attribute != REGION_ONLY)
-    score = max(0.0, credit) / sum(weights)
+    credit = weight_sum = 0.0
+    for claim, (weight, optional) in zip(reference, _weights(reference, topic), strict=True):
+        earned, spoken = _credit(claim, response, used)
+        if spoken or not optional:
+            credit += earned * weight
+            weight_sum += weight
+    if not weight_sum:
+        return 0.0
+    free = topic.attributes | {REGION_ONLY}  # restating the question's subject is no extra
+    extras = sum(1 for i, c in enumerate(response) if i not in used and c.attribute not in free)
+    score = max(0.0, credit) / weight_sum
     return score / (1 + EXTRA_PENALTY * max(0, extras - 1))
 
 
 def _polarity(tokens: Sequence[str]) -> str | None:
-    """ "yes" or "no" when the text opens with one ("Not really" is a no)."""
-    if not tokens:
-        return None
-    if tokens[0] in YES:
-        return "yes"
-    if tokens[0] in NO or tokens[:2] in (["not", "really"], ["not", "at"]):
+    """ "yes", "no" or "partly" when the text opens with one, after fillers ("Not really" is a no).
+
+    >>> _polarity(tokenize("Mostly yes.")), _polarity(tokenize("Definitely not.")), _polarity(["partly"])
+    ('yes', 'no', 'partly')
+    """
+    start = 0
+    while start < len(tokens) and tokens[start] in _FILLERS:
+        start += 1
+    first, second = [*tokens[start : start + 2], "", ""][:2]
+    if first in NO or (first == "not" and second in ("really", "at", "quite")):
         return "no"
-    return None
+    if first in _SURE:
+        return "no" if second == "not" else "yes"
+    if first in YES:
+        return "yes"
+    return "partly" if first in PARTLY else None
 
 
 @lru_cache(maxsize=8192)
-def _reference_claims(reference: str) -> tuple[QualityClaim, ...]:
+def _reference_claims(reference: str, context: frozenset[str]) -> tuple[QualityClaim, ...]:
     """The claims of a reference answer (read once: reference answers repeat across items)."""
-    return tuple(read_claims(reference))
+    return tuple(read_claims(reference, context=context))
 
 
-def _against(response: str, claims: list[QualityClaim], reference: str, yes_no: bool) -> float:
-    reference_claims = _reference_claims(reference)
-    if yes_no:
+def _against(
+    response: str, claims: list[QualityClaim], reference: str, question: list[str], topic: Topic
+) -> float:
+    reference_claims = _reference_claims(reference, frozenset(question))
+    if question and question[0] in YES_NO_QUESTION:
         expected, said = _polarity(tokenize(reference)), _polarity(tokenize(response))
         if expected is not None and said is not None:
+            if said == "partly":
+                return 0.5
             if expected != said:
                 return 0.0
-            return 1.0 if not claims else 0.5 + 0.5 * claim_score(reference_claims, claims)
+            if claims:
+                return 0.5 + 0.5 * claim_score(reference_claims, claims, topic)
+            return 0.5 if _SECOND_ASKS & set(question[1:]) else 1.0  # "Is it..., and where?"
     if not reference_claims:
         return token_f1(tokenize(response), tokenize(reference))
     if not claims:
         return 0.5 * token_f1(tokenize(response), tokenize(reference))
-    return claim_score(reference_claims, claims)
+    return claim_score(reference_claims, claims, topic)
 
 
 def proxy_score(response: str | None, references: Sequence[str], question: str = "") -> float:
     """The proxy score of ``response`` against its best-matching reference answer.
 
-    ``question`` decides whether polarity answers it (it starts with "Is", "Does"...).
+    ``question`` decides whether polarity answers it (it starts with "Is", "Does"...), whether
+    a region alone does (it asks where or which) and what side and colour words are about.
 
     >>> proxy_score("A slight yellow tint.", ["A strong yellow colour cast."])
     0.5
     >>> proxy_score("The image has a blue cast.", ["A strong yellow colour cast."])
     0.0
+    >>> proxy_score("Maybe a yellow cast.", ["A yellow colour cast."])
+    0.5
     """
     if not response or not response.strip() or not references:
         return 0.0
-    claims = read_claims(response, region_only=True)
-    question_tokens = tokenize(question)
-    yes_no = bool(question_tokens) and question_tokens[0] in YES_NO_QUESTION
-    return max(_against(response, claims, reference, yes_no) for reference in references)
+    asked = tokenize(question)
+    where = not asked or bool(WHERE & set(asked))
+    claims, hedged = read_answer(response, region_only=where, context=frozenset(asked))
+    topic = topic_of(question)
+    score = max(_against(response, claims, reference, asked, topic) for reference in references)
+    return min(score, HEDGED_CAP) if hedged else score

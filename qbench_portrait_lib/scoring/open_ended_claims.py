@@ -4,9 +4,16 @@ A claim is what one phrase of :mod:`open_ended_lexicon` asserts, turned by a neg
 front of it ("not blurry" is ``blur -``), given the regions named in its clause (a
 clause without regions takes the regions of the next region-only clause, else of the
 last clause that named some: "Strong JPEG blocks, mostly on the cheeks") and the
-severity said next to it ("slightly", "heavily"). Side words become the side of the light,
-of the empty space or of the subject, by what else the clause talks about; colour words
-become the value of a colour cast when the clause talks about colour.
+severity said next to it ("slightly", "heavily"). A clause ends at punctuation, at "but",
+"whereas"..., and at an "and" that follows a claim about a named region ("the eyes are
+sharp and blurs the rest"); a clause that only names regions runs on ("the background
+and the hair look fine"). The regions of an earlier clause reach one clause without
+regions, and none across a full stop or a semicolon. Side words ("on the left", "the
+right edge"; not "no detail left") become the side of the light, of the empty space, of
+the camera or of the subject, by what else the clause (else the question) talks about;
+colour words become the value of a colour cast, and dull words ("muddy", "washed out")
+low saturation, when it talks about colour. A clause that declines to answer ("I can't
+tell...") says nothing.
 
 >>> [c[:3] for c in read_claims("The face is very blurry, whereas the background stays sharp.")]
 [('blur', '+', frozenset({'face'})), ('blur', '-', frozenset({'background'}))]
@@ -20,24 +27,40 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from qbench_portrait_lib.scoring.open_ended_lexicon import (
+    ATTACHING,
+    CAMERA_WORDS,
     CLAUSE_BREAKS,
+    HEDGES,
+    JUDGING,
     LIGHT_WORDS,
+    MODIFIED,
+    MODIFIERS,
     NEGATION_SCOPE,
     NEGATORS,
     PHRASE_PREFIXES,
     PHRASE_STARTS,
     PHRASES,
+    REFUSALS,
     REGIONS,
     SHADOW_WORDS,
+    SIDE_LEADS,
+    SIDE_NOUNS,
     SOFT_BREAKS,
     SPACE_WORDS,
+    STRONG_BREAKS,
     tokenize,
     words,
 )
+from qbench_portrait_lib.scoring.open_ended_vocabulary import DULL_COLOUR_WORDS, OPPOSITES
 
-_COLOUR_NOUNS = frozenset(words("colour color colours colors tone tones hue hues palette cast tint tinted"))
+_COLOUR_NOUNS = frozenset(
+    words("colour color colours colors tone tones hue hues palette cast tint tinted grade grading graded")
+)
+_CONTEXT_WORDS = _COLOUR_NOUNS | SPACE_WORDS | SHADOW_WORDS | LIGHT_WORDS | CAMERA_WORDS
 _DETERMINERS = frozenset(words("the its it his her their there this a"))
 _OPPOSITE_SIDE = {"left": "right", "right": "left", "above": "below", "below": "above"}
+_SPACE_REACH = 4  # with several sides in a clause, a space word this close before one makes it empty
+_PREDICATES = frozenset(words("is are was were looks look seems seem but"))
 REGION_ONLY = "region_only"  # a claim kind: the clause names regions and nothing else
 
 
@@ -50,28 +73,49 @@ class QualityClaim(NamedTuple):
     severity: int | None  # 1 slight, 2 moderate, 3 severe; None when not said
 
 
-def _negate(value: str) -> str:
-    if value == "+":
-        return "-"
-    if value == "-":
-        return "+"
+def _negate(attribute: str, value: str) -> str:
+    """The value "not ``value``" says: the other side of a two-sided attribute, else ``!value``.
+
+    >>> _negate("blur", "+"), _negate("appeal", "good"), _negate("cast", "blue")
+    ('-', 'poor', '!blue')
+    """
+    if value in ("+", "-"):
+        return "-" if value == "+" else "+"
+    if value in OPPOSITES.get(attribute, ()):
+        first, second = OPPOSITES[attribute]
+        return second if value == first else first
     return value[1:] if value.startswith("!") else f"!{value}"
 
 
 class _Clause:
-    """What one clause has said so far."""
+    """What one clause has said so far; ``context`` holds the question's words."""
 
-    def __init__(self) -> None:
+    def __init__(self, context: frozenset[str]) -> None:
         self.claims: list[list] = []  # [attribute, value, severity]
+        self.dull: list[int] = []  # claims said with a dull word ("muddy"): low saturation in colour talk
         self.regions: set[str] = set()
         self.words: set[str] = set()
-        self.sides: list[tuple[str, bool]] = []  # (side, negated)
+        self.sides: list[tuple[str, bool, int]] = []  # (side, negated, position)
+        self.spaces: list[int] = []  # positions of space words
         self.colours: list[str] = []
         self.severity: int | None = None  # said before any claim it could qualify
+        self.context = context
+        self.first = ""  # the clause's first word
+
+    def see(self, token: str, position: int) -> None:
+        self.first = self.first or token
+        self.words.add(token)
+        if token in SPACE_WORDS:
+            self.spaces.append(position)
 
     def add(self, attribute: str, value: str, negated: bool) -> None:
-        self.claims.append([attribute, _negate(value) if negated else value, self.severity])
+        self.claims.append([attribute, _negate(attribute, value) if negated else value, self.severity])
         self.severity = None
+
+    def refused(self) -> bool:
+        """Whether the clause declines to judge ("I can't tell", "unable to evaluate")."""
+        declines = self.words & REFUSALS or ("t" in self.words and self.words & {"can", "couldn"})
+        return bool(declines and self.words & JUDGING)
 
     def qualify(self, level: int) -> None:
         if self.claims and self.claims[-1][2] is None:
@@ -80,17 +124,16 @@ class _Clause:
             self.severity = level
 
     def resolve(self) -> list[list]:
-        """Turn the side and colour words into claims, by the clause's context."""
-        for side, negated in self.sides:
-            if self.words & SPACE_WORDS:
-                self.add("empty_side", side, negated)
-            elif self.words & SHADOW_WORDS and side in _OPPOSITE_SIDE:
-                self.add("light_side", _OPPOSITE_SIDE[side], negated)
-            elif self.words & LIGHT_WORDS:
-                self.add("light_side", side, negated)
-            else:
-                self.add("position", side, negated)
-        if self.colours and self.words & _COLOUR_NOUNS:
+        """Turn side, colour and dull words into claims, by the clause's (else the question's) context."""
+        context = self.words if self.words & _CONTEXT_WORDS else self.words | self.context
+        for side, negated, position in self.sides:
+            near = len(self.sides) == 1 or any(0 < position - at <= _SPACE_REACH for at in self.spaces)
+            self.add(*_side_claim(side, context, near), negated)
+        if not context & _COLOUR_NOUNS:
+            return self.claims
+        for index in self.dull:
+            self.claims[index][:2] = ["saturation", "high" if self.claims[index][1] == "-" else "low"]
+        if self.colours:
             severities = [claim[2] for claim in self.claims if claim[:2] == ["cast", "+"] and claim[2]]
             self.claims = [claim for claim in self.claims if claim[:2] != ["cast", "+"]]
             for colour in self.colours:
@@ -99,45 +142,82 @@ class _Clause:
         return self.claims
 
 
+def _side_claim(side: str, context: set[str], near_space: bool) -> tuple[str, str]:
+    """What a side word says in a clause about the camera, empty space, shadow, light or else."""
+    if side in ("above", "below") and context & CAMERA_WORDS:
+        return ("angle", "high" if side == "above" else "low")
+    if context & SPACE_WORDS and near_space:
+        return ("empty_side", side)
+    if context & SHADOW_WORDS:
+        return ("light_side", _OPPOSITE_SIDE[side])
+    if context & LIGHT_WORDS:
+        return ("light_side", side)
+    return ("position", side)
+
+
 class _Reader:
     """The running state of :func:`read_claims`: clauses closed so far and the open one."""
 
-    def __init__(self, region_only: bool) -> None:
+    def __init__(self, region_only: bool, context: frozenset[str]) -> None:
         self.region_only = region_only
+        self.context = context
         self.found: list[list] = []  # [attribute, value, regions, severity]
-        self.last_regions: frozenset[str] = frozenset()
+        self.last_regions: frozenset[str] = frozenset()  # reach one clause without regions
         self.waiting: list[list] = []  # claims of a clause without regions
-        self.clause = _Clause()
+        self.previous: list[list] = []  # the claims of the last clause that named regions
+        self.clause = _Clause(context)
+        self.clauses = 0
+        self.hedged = False  # a hedge ("maybe") in the first clause or in one that claims something
 
     def emit(self, claims: list[list], regions: frozenset[str]) -> None:
         if claims:
             self.found.extend([attr, value, regions, severity] for attr, value, severity in claims)
 
-    def close(self) -> None:
-        clause, self.clause = self.clause, _Clause()
+    def inherit(self) -> None:
+        """The waiting claims take the regions of the clause before them, which then expire."""
+        if self.waiting:
+            self.emit(self.waiting, self.last_regions)
+            self.last_regions = frozenset()
+        self.waiting = []
+
+    def close(self, strong: bool = False) -> None:
+        clause, self.clause = self.clause, _Clause(self.context)
         claims = clause.resolve()
+        if clause.refused():
+            claims, clause.regions = [], set()
         regions = frozenset(clause.regions)
+        self.clauses += 1
+        if clause.words & HEDGES and (claims or regions or self.clauses == 1):
+            self.hedged = True
         if claims and not regions:
-            self.emit(self.waiting, self.last_regions)
+            self.inherit()
             self.waiting = claims
+            if strong:  # "Cluttered; a pole grows from her head": the head is not cluttered
+                self.inherit()
             return
-        if regions and not claims and self.waiting:
+        attaching = regions and not claims and clause.first in ATTACHING
+        if attaching and self.waiting:  # "Strong blocks, mostly on the cheeks"
             self.emit(self.waiting, regions)
+            self.waiting = []
+        elif attaching and self.previous:  # "It crops the body, at the wrists and the knees"
+            for entry in self.previous:
+                entry[2] = entry[2] | regions
         else:
-            self.emit(self.waiting, self.last_regions)
+            self.inherit()
             if regions and not claims and self.region_only:
                 self.found.append([REGION_ONLY, "+", regions, clause.severity])
+            start = len(self.found)
             self.emit(claims, regions)
+            self.previous = self.found[start:] if claims else self.previous
         if not claims and not regions and clause.severity is not None and self.found:
             self.found[-1][3] = self.found[-1][3] or clause.severity  # "noisy, moderately"
-        self.waiting = []
         if regions:
             self.last_regions = regions
 
     def finish(self) -> list[QualityClaim]:
         """The claims without repeats; a repeat keeps the first severity said."""
         self.close()
-        self.emit(self.waiting, self.last_regions)
+        self.inherit()
         claims: dict[tuple[str, str, frozenset[str]], int | None] = {}
         for attribute, value, regions, severity in self.found:
             key = (attribute, value, regions)
@@ -145,64 +225,121 @@ class _Reader:
         return [QualityClaim(*key, severity) for key, severity in claims.items()]
 
 
-def _take(reader: _Reader, entry: object, negated: bool, tokens: Sequence[str], end: int) -> None:
+def _names_side(tokens: Sequence[str], start: int, end: int) -> bool:
+    """Whether a side word names a side: "on the left", "the right edge"; not "left eye", "the right one"."""
+    after = tokens[end] if end < len(tokens) else ""
+    if after in REGIONS or after in ("one", "ones"):
+        return False
+    return after in SIDE_NOUNS or any(token in SIDE_LEADS for token in tokens[max(0, start - 2) : start])
+
+
+def _take(reader: _Reader, entry: object, negated: bool, tokens: Sequence[str], start: int, end: int) -> None:
     clause = reader.clause
     if isinstance(entry[0], tuple):  # a tuple of (attribute, value) claims
+        if end == start + 1 and tokens[start] in MODIFIERS and _describes_light(tokens, end):
+            return  # "soft, warm light": the light is soft, nothing is blurred
         for attribute, value in entry:
+            if tokens[start] in DULL_COLOUR_WORDS:
+                clause.dull.append(len(clause.claims))
             clause.add(attribute, value, negated)
         return
     kind, value = entry
     if kind == "region":
-        clause.regions.add(value)
+        if "from" not in tokens[max(0, start - 2) : start]:  # "distracts from the face": not there
+            clause.regions.add(value)
     elif kind == "severity":
         clause.qualify(value)
     elif kind == "colour":
         clause.colours.append(value)
     elif kind == "light_side":
         clause.add("light_side", value, negated)
-    elif kind == "side" and not (end < len(tokens) and tokens[end] in REGIONS):
-        clause.sides.append((value, negated))  # "left eye" names a region, not a side
+    elif kind == "side" and _names_side(tokens, start, end):
+        clause.sides.append((value, negated, start))
 
 
-def read_claims(text: str, *, region_only: bool = False) -> list[QualityClaim]:
+def _describes_light(tokens: Sequence[str], end: int) -> bool:
+    """Whether "light" or "contrast" follows within three words, before any verb or break."""
+    for token in tokens[end : end + 3]:
+        if token in MODIFIED:
+            return True
+        if token in _PREDICATES or token in CLAUSE_BREAKS:
+            return False
+    return False
+
+
+def _breaks_at(clause: _Clause, tokens: Sequence[str], position: int) -> bool:
+    """Whether the clause ends at ``tokens[position]`` (see the module doc)."""
+    token = tokens[position]
+    if token in CLAUSE_BREAKS or token == ",":
+        return True
+    if token != "and" or position + 1 == len(tokens):
+        return False
+    following = tokens[position + 1]
+    said = bool(clause.claims or clause.sides or clause.colours)
+    if following in _DETERMINERS:
+        return said or not clause.regions  # "the background and the hair look fine" runs on
+    return said and bool(clause.regions) and following not in REGIONS
+
+
+def read_claims(
+    text: str, *, region_only: bool = False, context: frozenset[str] = frozenset()
+) -> list[QualityClaim]:
     """The claims of ``text`` in order of first mention, without repeats; linear in its length.
 
-    ``region_only`` also keeps clauses that name regions and nothing else ("The background.")
-    as ``region_only`` claims.
+    See :func:`read_answer` (which also says whether the text hedges) for the arguments.
 
     >>> read_claims("Not noisy at all.")
     [QualityClaim(attribute='noise', value='-', regions=frozenset(), severity=None)]
+    """
+    return read_answer(text, region_only=region_only, context=context)[0]
+
+
+def read_answer(
+    text: str, *, region_only: bool = False, context: frozenset[str] = frozenset()
+) -> tuple[list[QualityClaim], bool]:
+    """The claims of ``text`` (in order of first mention, without repeats), and whether it hedges.
+
+    ``region_only`` also keeps clauses that name regions and nothing else ("The background.")
+    as ``region_only`` claims. ``context`` (the question's words) says what side and colour
+    words are about when their clause does not.
+
+    It hedges when "maybe", "perhaps", "possibly" or "might" opens it or sits in a clause
+    that claims something or names a region ("a close-up, maybe from a phone" does not).
+
+    >>> read_answer("Maybe the face is a little soft.")[1], read_answer("Sharp, maybe a phone shot.")[1]
+    (True, False)
     >>> read_claims("Strong blocky artefacts, especially on the cheeks.")[0].regions
     frozenset({'face'})
+    >>> [c[:2] for c in read_claims("Amber.", context=frozenset({"colour"}))]
+    [('cast', 'yellow')]
     """
     tokens = tokenize(text)
-    reader = _Reader(region_only)
+    reader = _Reader(region_only, context)
     negated_until = -1
     position = 0
     while position < len(tokens):
         token = tokens[position]
-        if (
-            token in CLAUSE_BREAKS
-            or token == ","
-            or (token == "and" and position + 1 < len(tokens) and tokens[position + 1] in _DETERMINERS)
-        ):
-            reader.close()
+        if _breaks_at(reader.clause, tokens, position):
+            reader.close(strong=token in STRONG_BREAKS)
+            reader.clause.first = token if token in (":", "and") else ""  # see ATTACHING
             negated_until = -1
             position += 1
             continue
         if token in SOFT_BREAKS:
             negated_until = -1
-        reader.clause.words.add(token)
+        reader.clause.see(token, position)
         length = _match_length(tokens, position) if token in PHRASE_STARTS else 0
         if length:
             entry = PHRASES[tuple(tokens[position : position + length])]
-            _take(reader, entry, position <= negated_until, tokens, position + length)
+            _take(reader, entry, position <= negated_until, tokens, position, position + length)
             position += length
             continue
-        if token in NEGATORS:
-            negated_until = position + NEGATION_SCOPE
+        if token in NEGATORS or (
+            token == "be" and tokens[position - 1] == "to" and "too" in reader.clause.words
+        ):
+            negated_until = position + NEGATION_SCOPE  # "too orange to be natural" is not natural
         position += 1
-    return reader.finish()
+    return reader.finish(), reader.hedged
 
 
 def _match_length(tokens: Sequence[str], position: int) -> int:

@@ -1,12 +1,10 @@
-"""The quality vocabulary the open-ended proxy reads claims with.
+"""The vocabulary the open-ended proxy reads claims with: claims, regions, severities, sides.
 
 Each entry maps a phrase (lower-case words, as :func:`tokenize` splits them) to what it
-says: one or more ``(attribute, value)`` claims, a region, a severity, a negator, a side
-word ("left", "right"...) or a clause context. Synonyms share a claim ("grainy" and
-"noisy" both say ``("noise", "+")``) and antonyms share an attribute with another value
-("sharp" is ``("blur", "-")``, "too dark" is ``("exposure", "under")`` against
-``("exposure", "over")``). ``("any", "-")`` is "nothing wrong here" (clean, fine,
-realistic, none): it agrees with every absent flaw and contradicts every present one.
+says: one or more ``(attribute, value)`` claims (from :mod:`open_ended_vocabulary`), a
+region, a severity, a negator, a side word ("left", "right"...) or a clause context.
+``("any", "-")`` is "nothing wrong here" (clean, fine, realistic, none): it agrees with
+every absent flaw and contradicts every present one.
 
 >>> PHRASES[("camera", "shake")]
 (('blur_kind', 'motion'),)
@@ -18,6 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+from qbench_portrait_lib.scoring.open_ended_vocabulary import CLAIMS, MULTI, NOTHING
 
 _TOKEN = re.compile(r"[a-z0-9]+|[.,;:!?()]")
 
@@ -42,125 +42,42 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
-# Claims: "attribute=value" -> phrases naming it. Several claims may share a phrase key
-# only through _MULTI below.
-_CLAIMS: dict[str, list[str]] = {
-    "blur=+": "blur blurry blurred blurring blurriness unsharp fuzzy hazy soft softness unfocused | "
-    "out of focus | not in focus | lacks focus | lost focus",
-    "blur=-": "sharp sharply sharpness crisp crisply focused | in focus | tack sharp | well focused | "
-    "razor sharp | clear detail | sharply focused",
-    "noise=+": "noise noisy grain grainy graininess speckle speckles speckled mottled | sensor noise | "
-    "high iso | salt and pepper",
-    "noise=-": "noiseless | noise free",
-    "compression=+": "compression compressed jpeg blocky blocking macroblocking banding ringing "
-    "artifacts artefacts artifact artefact blocks | block artifacts | compression artifacts",
-    "pixelation=+": "pixelated pixelation pixelized jagged aliasing | low resolution | low res | upscaled",
-    "exposure=over": "overexposed overexposure blown clipped | over exposed | too bright | blown out | "
-    "washed out | burnt out | burned out | far too bright | overly bright",
-    "exposure=under": "underexposed underexposure dim murky gloomy | under exposed | too dark | "
-    "very dark | crushed shadows | crushed blacks | poorly lit | low light",
-    "exposure=good": "| well exposed | correctly exposed | properly exposed | well lit | balanced exposure | "
-    "good exposure | exposure is fine",
-    "cast=+": "cast tint tinted tinge discoloured discolored | colour cast | color cast | "
-    "white balance | colours are off | colors are off",
-    "cast=none": "neutral | accurate colours | accurate colors | true to life colours | natural colours | "
-    "natural colors",
-    "tilt=+": "tilted tilt skewed crooked askew slanted slanting leaning leans lean rotated | "
-    "not level | off level",
-    "tilt=-": "level straight upright",
-    "crop=+": "cramped tight | cut off | cuts off | cuts through | cropped off | cut through | chopped off",
-    "crop=-": "| comfortable headroom | enough headroom | room above the head | plenty of headroom",
-    "clutter=+": "cluttered clutter busy distracting distract distracts messy | draw the eye away | "
-    "draws the eye away | pull attention | pulls attention | steal attention",
-    "clutter=-": "unobtrusive uncluttered plain simple minimal | not distracting",
-    "merge=+": "fused fuse fuses fusing merged merge merges merging melts melt melting melted | "
-    "blends into | blend into | bleeds into | runs into | grown together",
-    "merge=-": "separated separation distinct | stands out | well separated",
-    "smear=+": "smeared smear smears smudged smudge smudgy mush mushy blob blobby muddy mess | "
-    "dissolve into | dissolves into",
-    "repetition=+": "repetitive repeats repeating repeated tiled tiling | copy pasted",
-    "incoherence=+": "illogical nonsensical incoherent inconsistent | make no sense | makes no sense | "
-    "does not make sense | impossible structures",
-    "incoherence=-": "coherent logical consistent",
-    "malformation=+": "malformed malformation deformed deformation deformity distorted distortion "
-    "misshapen mangled warped twisted mutated misplaced broken bent bends bend | anatomical errors | "
-    "anatomical error | impossible angle | wrong place | wrong shape | bends backwards",
-    "malformation=-": "| anatomically correct | well formed | plausible places | plausible place | "
-    "where they should be | correctly formed",
-    "finger_count=extra": "| extra finger | extra fingers | six fingers | too many fingers | "
-    "additional finger | extra digit | extra digits",
-    "finger_count=missing": "| missing finger | missing a finger | four fingers | too few fingers | "
-    "missing fingers",
-    "asymmetry=+": "asymmetric asymmetrical asymmetry lopsided uneven mismatched unequal | "
-    "do not match | don t match | different sizes | different size",
-    "asymmetry=-": "symmetrical symmetric matching | match each other | perfectly symmetrical",
-    "artificial=+": "unnatural unnaturally artificial fake plastic plasticky waxy airbrushed uncanny "
-    "forced synthetic | doll like | too smooth | overly smooth | unnaturally smooth",
-    "stiffness=+": "stiff rigid awkward posed | wooden pose",
-    "stiffness=-": "relaxed candid",
-    "lighting=hard": "harsh hard | hard light | harsh light | strong light | high contrast",
-    "lighting=soft": "| soft light | soft lighting | diffuse | diffused | softly lit",
-    "lighting=flat": "flat dull lifeless | flat lighting | flat light",
-    "evenness=even": "| even lighting | evenly lit | even light",
-    "evenness=uneven": "| uneven lighting | unevenly lit | uneven look | patchy light",
-    "appeal=good": "pleasing beautiful beautifully harmonious harmony cohesive complement complements "
-    "excellent appealing lovely attractive stunning elegant suits | works well",
-    "appeal=poor": "poor unpleasant unappealing unflattering ugly garish clash clashes clashing "
-    "awkwardly bad low",
-    "appeal=average": "average mediocre ordinary decent okay",
-    "dof=shallow": "| shallow depth of field | shallow focus | creamy bokeh",
-    "dof=deep": "| deep depth of field | everything is sharp | everything in focus",
-    "style=oil": "oil impasto brushwork | oil painting | brush strokes | brushstrokes | oil paint",
-    "style=watercolour": "watercolour watercolor | watercolour wash | watercolor wash",
-    "style=sketch": "sketch pencil charcoal drawing | line drawing",
-    "style=photo": "photographic photorealistic | normal photo | real photograph | realistic photograph",
-    "style=cartoon": "cartoon anime cartoonish comic",
-    "style=painting": "painterly painted painting",
-    "any=-": "clean fine flawless pristine perfect unaffected normal correct realistic "
-    "natural lifelike believable genuine proper | no problems | no problem | no issues | "
-    "no distortion | no visible distortion | nothing wrong | no errors | none | looks good",
-}
-
-# Phrases that say two things at once.
-_MULTI: dict[str, tuple[Claim, ...]] = {
-    # a kind of blur says blur too (see open_ended.relation)
-    "motion blur": (("blur_kind", "motion"),),
-    "motion blurred": (("blur_kind", "motion"),),
-    "camera shake": (("blur_kind", "motion"),),
-    "shaky": (("blur_kind", "motion"),),
-    "streaked": (("blur_kind", "motion"),),
-    "streaks": (("blur_kind", "motion"),),
-    "defocus": (("blur_kind", "defocus"),),
-    "defocus blur": (("blur_kind", "defocus"),),
-    "focus blur": (("blur_kind", "defocus"),),
-    "clipped highlights": (("exposure", "over"),),
-    "blown highlights": (("exposure", "over"),),
-}
-
 COLOURS: dict[str, str] = {
     **dict.fromkeys(words("yellow yellowish warm amber orange orangey golden sepia"), "yellow"),
-    **dict.fromkeys(words("blue bluish cool cold cyan"), "blue"),
+    **dict.fromkeys(words("blue bluish cool cold cyan teal"), "blue"),
     **dict.fromkeys(words("green greenish"), "green"),
     **dict.fromkeys(words("magenta pink pinkish purple red reddish"), "magenta"),
 }
 
 REGIONS: dict[str, str] = {
-    **dict.fromkeys(words("eye eyes iris irises pupil pupils eyelashes eyelid eyelids"), "eyes"),
+    **dict.fromkeys(words("eye eyes iris irises pupil pupils eyelashes eyelid eyelids gaze"), "eyes"),
     **dict.fromkeys(words("hair hairline beard eyebrow eyebrows strands"), "hair"),
     **dict.fromkeys(
         words(
             "face facial cheek cheeks forehead chin jaw head skin complexion subject person model portrait "
-            "sitter"
+            "sitter features expression expressions nostril nostrils lobe earlobe earlobes"
         ),
         "face",
     ),
     **dict.fromkeys(words("mouth lips lip teeth smile grin"), "mouth"),
     **dict.fromkeys(words("nose ear ears"), "face"),
-    **dict.fromkeys(words("hand hands finger fingers thumb thumbs fist digits palm"), "hands"),
-    **dict.fromkeys(words("background backdrop surroundings bokeh scene elsewhere"), "background"),
-    **dict.fromkeys(words("body shoulder shoulders neck torso arm arms pose posture"), "body"),
-    **dict.fromkeys(words("clothing clothes fabric cloth shirt dress jacket"), "body"),
-    **dict.fromkeys(words("jewellery jewelry earring earrings necklace"), "jewellery"),
+    **dict.fromkeys(
+        words("hand hands finger fingers thumb thumbs fist digits palm wrist wrists nails"), "hands"
+    ),
+    **dict.fromkeys(
+        words(
+            "background backdrop surroundings bokeh scene elsewhere behind wall walls window windows "
+            "building buildings architecture door doorway sky street horizon"
+        ),
+        "background",
+    ),
+    **dict.fromkeys(
+        words("body shoulder shoulders neck torso arm arms pose posture forearm forearms"), "body"
+    ),
+    **dict.fromkeys(words("elbow elbows joints limb limbs"), "body"),
+    **dict.fromkeys(words("leg legs knee knees ankle ankles thigh thighs feet foot toes"), "legs"),
+    **dict.fromkeys(words("clothing clothes fabric cloth shirt dress jacket collar strap straps"), "body"),
+    **dict.fromkeys(words("jewellery jewelry earring earrings necklace chain pendant bracelet"), "jewellery"),
     **dict.fromkeys(words("whole entire everywhere throughout overall everything"), "all"),
 }
 REGION_PHRASES: dict[str, str] = {
@@ -171,10 +88,14 @@ REGION_PHRASES: dict[str, str] = {
     "everything else": "background",
     "all over": "all",
     "across the image": "all",
+    **dict.fromkeys(["behind the subject", "behind her", "behind him", "behind them"], "background"),
+    **dict.fromkeys(["behind the person", "behind the model"], "background"),
 }
 
 SEVERITY: dict[str, int] = {
-    **dict.fromkeys(words("slight slightly mild mildly minor faint faintly subtle subtly softly little"), 1),
+    **dict.fromkeys(
+        words("slight slightly mild mildly minor faint faintly subtle subtly softly little tiny"), 1
+    ),
     **dict.fromkeys(words("moderate moderately noticeable noticeably somewhat medium some"), 2),
     **dict.fromkeys(
         words(
@@ -189,37 +110,64 @@ SEVERITY: dict[str, int] = {
 }
 
 NEGATORS = frozenset(
-    words("no not without never nor lacks lack lacking free isn aren doesn don didn wasn hardly")
+    words("no not without never nor lacks lack lacking free isn aren doesn don didn wasn hardly zero")
 )
 NEGATION_SCOPE = 4  # a negator reaches the next four words of its clause
-CLAUSE_BREAKS = frozenset(".;:!?()") | frozenset(
-    words("but while whereas although though however yet except apart")
+CLAUSE_BREAKS = frozenset(".;:!?") | frozenset(
+    words("but while whereas although though however yet except apart rather instead")
 )
+#: Breaks after which a clause without regions does not take the regions of the next one.
+STRONG_BREAKS = frozenset(".;!?")
 SOFT_BREAKS = frozenset({",", "and"})  # end negation scope, keep the clause's regions
 
-SIDES: dict[str, str] = {"left": "left", "right": "right"}
+SIDES: dict[str, str] = {"left": "left", "right": "right", "above": "above", "below": "below"}
+#: A side word names a side after one of these (two words back at most: "on the left")...
+SIDE_LEADS = frozenset(words("on to from at toward towards into against top bottom upper lower far"))
+#: ... or before one of these ("the left edge"); else it is a verb or adverb ("no detail left").
+SIDE_NOUNS = frozenset(words("side sides edge edges corner corners third thirds half part portion of"))
 SIDE_PHRASES: dict[str, str] = {
     "from the left": "left",
     "from left": "left",
     "from the right": "right",
     "from right": "right",
-    "from above": "above",
     "lit from above": "above",
     "top lighting": "above",
     "top light": "above",
     "overhead": "above",
-    "from below": "below",
-    "from underneath": "below",
 }
 POSITIONS: dict[str, str] = {
-    **dict.fromkeys(["centred", "centered", "central", "centre", "center", "in the middle"], "centre"),
+    **dict.fromkeys(
+        ["centred", "centered", "central", "centre", "center", "in the middle", "bullseye"], "centre"
+    ),
+    **dict.fromkeys(["rule of thirds", "on a third", "on the third", "left third", "right third"], "third"),
     **dict.fromkeys(["off centre", "off center", "off centred", "off centered"], "off"),
 }
-LIGHT_WORDS = frozenset(words("light lit lighting illuminated bright brighter brightly sunlit"))
+LIGHT_WORDS = frozenset(words("light lit lighting illuminated brighter brightly sunlit"))
+CAMERA_WORDS = frozenset(words("shot taken photographed angle camera viewpoint perspective"))
 SHADOW_WORDS = frozenset(words("shadow shadows shade shaded dark darker darkness"))
 SPACE_WORDS = frozenset(words("empty space room negative area gap"))
 YES = frozenset(words("yes yeah yep indeed correct"))
 NO = frozenset(words("no nope"))
+PARTLY = frozenset(words("partly partially somewhat"))
+#: Words that commit to nothing: an answer hedged with one earns at most half.
+HEDGES = frozenset(words("maybe perhaps possibly might"))
+#: A region-only clause opening with one of these (or after ":" or "and") places the claims just
+#: said ("..., mostly on the cheeks", "Crushed shadows: the hair and the jacket").
+ATTACHING = frozenset(
+    words("especially mostly mainly particularly largely chiefly on in at around across over along near")
+) | {"throughout", ":", "and"}
+#: Regions that lie inside another: a claim on the face meets one on the eyes.
+PARENT_REGION = {"eyes": "face", "mouth": "face"}
+#: Adjectives that, a few words before "light" or "contrast", describe it and not blur ("soft, warm light").
+MODIFIERS = frozenset(words("soft softly hard harsh flat dull"))
+MODIFIED = frozenset(words("light lighting contrast"))
+#: Question words that ask for a verdict: only then must an answer give one ("poor", "pleasing").
+RATING = frozenset(words("rate rating quality appeal appealing aesthetic aesthetics"))
+#: Question words that ask for a place: a region alone answers them.
+WHERE = frozenset(words("where which"))
+#: A clause with one of these and a judging verb declines to answer ("I can't tell").
+REFUSALS = frozenset(words("cannot unable impossible"))
+JUDGING = frozenset(words("tell determine evaluate judge assess answer say know rate"))
 YES_NO_QUESTION = frozenset(words("is are does do did has have can could was were would should"))
 
 #: Values of one attribute that half agree (vague against specific).
@@ -238,11 +186,12 @@ def _phrases(spec: str) -> Iterable[tuple[str, ...]]:
 
 def _build() -> dict[tuple[str, ...], object]:
     table: dict[tuple[str, ...], object] = {}
-    for key, spec in _CLAIMS.items():
+    for key, spec in CLAIMS.items():
         attribute, _, value = key.partition("=")
         for phrase in _phrases(spec):
             table[phrase] = ((attribute, value),)
-    table.update({tuple(p.split()): claims for p, claims in _MULTI.items()})
+    table.update({tuple(p.split()): (tuple(claim.split("=")),) for p, claim in MULTI.items()})
+    table.update({tuple(p.split()): ("nothing", "") for p in NOTHING})
     table.update({(word,): ("colour", value) for word, value in COLOURS.items()})
     table.update({(word,): ("region", region) for word, region in REGIONS.items()})
     table.update({tuple(p.split()): ("region", region) for p, region in REGION_PHRASES.items()})
@@ -253,7 +202,8 @@ def _build() -> dict[tuple[str, ...], object]:
     return table
 
 
-#: Phrase -> a tuple of claims, or a ("region" | "severity" | "colour" | "side" | "light_side", value) pair.
+#: Phrase -> a tuple of claims, or a (kind, value) pair; kind is region, severity, colour, side,
+#: light_side or nothing.
 PHRASES: dict[tuple[str, ...], object] = _build()
 LONGEST_PHRASE = max(len(phrase) for phrase in PHRASES)
 PHRASE_STARTS = frozenset(phrase[0] for phrase in PHRASES)

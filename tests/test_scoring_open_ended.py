@@ -122,3 +122,84 @@ def test_without_judge_the_judge_keys_are_nan_and_zero():
 def test_a_misbehaving_judge_is_an_error(returned, message):
     with pytest.raises(ValueError, match=message):
         score_predictions(OPEN_PREDICTIONS, OPEN_REFS, judge=lambda items: returned)
+
+
+# Scoring rules for kinds of failure found on the calibration set (tests/calibration/); the
+# examples were written for these tests, none is a calibration or held-out answer.
+
+
+@pytest.mark.parametrize(
+    ("question", "response", "expected"),
+    [
+        ("Where is the noise worst?", "The hair.", 1.0),
+        ("Which part is noisiest?", "The hair.", 1.0),
+        ("Describe the noise.", "The hair.", 0.25),  # a region alone describes nothing: half its token F1
+        ("Describe the noise.", "She has lovely hair and a blue hat.", 0.0),  # off topic
+    ],
+)
+def test_a_region_alone_answers_only_a_where_or_which_question(question, response, expected):
+    assert proxy_score(response, ["Heavy noise in the hair."], question) == pytest.approx(expected, abs=0.05)
+
+
+def test_a_terse_answer_need_not_repeat_what_the_question_or_the_rest_of_the_reference_takes_for_granted():
+    reference = ["A bright poster at the bottom right pulls the eye from the face; the rest is calm."]
+    question = "What distracts from the subject?"
+    assert proxy_score("The poster, bottom right.", reference, question) == 1.0
+    assert proxy_score("The poster, bottom left.", reference, question) == 0.0
+    crop = ["Poor: the frame cuts through the ankles."]
+    assert proxy_score("It cuts through the ankles.", crop, "Comment on the crop.") == 1.0
+    assert proxy_score("It cuts through the ankles.", crop, "Rate the crop.") == 0.5  # a verdict was asked
+
+
+def test_restating_the_question_s_subject_is_no_extra_claim():
+    reference, response = (
+        ["The bokeh is busy and nervous."],
+        "Busy, nervous bokeh; blurred highlights, soft edges.",
+    )
+    assert proxy_score(response, reference, "How does the background blur look?") == 1.0
+    assert proxy_score(response, reference, "Describe the background.") == 0.8  # two extra blur claims
+
+
+@pytest.mark.parametrize(
+    ("response", "capped"),
+    [
+        ("Perhaps the eyes are slightly soft.", True),
+        ("Maybe.", True),
+        ("It might be a bit soft around the eyes.", True),
+        ("Slightly soft eyes, as if shot through a window, maybe.", False),  # hedges the window only
+        ("Slightly soft eyes, probably from a slow shutter.", False),
+    ],
+)  # fmt: skip
+def test_a_hedged_answer_earns_at_most_half(response, capped):
+    score = proxy_score(response, ["The eyes are slightly soft."])
+    assert (score <= 0.5) if capped else (score == 1.0)
+
+
+@pytest.mark.parametrize(
+    "response",
+    ["I cannot judge the sharpness from here.", "Unable to evaluate noise in this image.", "I can't tell."],
+)
+def test_a_refusal_says_nothing(response):
+    assert proxy_score(response, ["Strong noise and soft focus."]) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("question", "reference", "response", "expected"),
+    [
+        ("Is the skin retouched?", "No, it keeps its natural texture.", "Mostly no.", 1.0),
+        ("Is the skin retouched?", "No, it keeps its natural texture.", "Probably yes.", 0.0),
+        ("Is the skin retouched?", "No, it keeps its natural texture.", "Definitely not.", 1.0),
+        ("Is the skin retouched?", "No, it keeps its natural texture.", "Certainly.", 0.0),
+        ("Is the skin retouched?", "No, it keeps its natural texture.", "Partly.", 0.5),
+        ("Is the photo tilted, and which way?", "Yes, it leans to the left.", "Yes.", 0.5),
+        ("Is the photo tilted, and which way?", "Yes, it leans to the left.", "Yes, to the left.", 1.0),
+    ],
+)  # fmt: skip
+def test_yes_no_polarity_after_fillers_partly_and_two_part_questions(question, reference, response, expected):
+    assert proxy_score(response, [reference], question) == expected
+
+
+def test_listing_a_term_and_its_opposite_earns_nothing():
+    reference = ["The pose is rigid."]
+    assert proxy_score("Rigid, wooden, relaxed, candid, natural.", reference) == 0.0
+    assert proxy_score("Rigid.", reference) == 1.0

@@ -37,10 +37,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
-from qbench_portrait_lib.scoring.open_ended_claims import REGION_ONLY, QualityClaim, read_answer, read_claims
+from qbench_portrait_lib.scoring.open_ended_claims import REGION_ONLY, QualityClaim, read_claims, read_tokens
 from qbench_portrait_lib.scoring.open_ended_lexicon import (
     NO,
     PARENT_REGION,
@@ -114,9 +114,24 @@ def _regions_meet(first: frozenset[str], second: frozenset[str]) -> bool:
     """
     if not first or not second or "all" in first or "all" in second or first & second:
         return True
-    return any(PARENT_REGION.get(region) in second for region in first) or any(
-        PARENT_REGION.get(region) in first for region in second
-    )
+    for inner, outer in ((first, second), (second, first)):
+        for region in inner:
+            if PARENT_REGION.get(region) in outer:
+                return True
+    return False
+
+
+@cache
+def _related(attribute: str) -> frozenset[str] | None:
+    """The response attributes that can bear on a reference claim's attribute (None: all).
+
+    >>> sorted(_related("blur"))
+    ['any', 'blur', 'blur_kind', 'region_only']
+    """
+    if attribute == "any":
+        return None
+    family = {"blur", "blur_kind"} if attribute in ("blur", "blur_kind") else {attribute}
+    return frozenset(family | {"any", REGION_ONLY})
 
 
 def relation(reference: QualityClaim, response: QualityClaim) -> str:
@@ -173,28 +188,41 @@ def _severity_credit(reference: QualityClaim, response: QualityClaim) -> float:
 
 
 class Topic(NamedTuple):
-    """What the question already says: claims it presupposes, and whether it asks for a verdict."""
+    """What a question says and asks (see :func:`topic_of`)."""
 
-    claims: frozenset[tuple[str, str]]  # (attribute, value)
-    attributes: frozenset[str]
-    rating: bool
+    claims: frozenset[tuple[str, str]]  # (attribute, value) it presupposes
+    attributes: frozenset[str]  # the attributes of those claims
+    words: frozenset[str]  # its words: the context of side and colour words
+    rating: bool  # it asks for a verdict
+    where: bool  # it asks where or which (a region alone answers it)
+    yes_no: bool  # polarity answers it
+    two_part: bool  # it also asks where, why, which... ("Is it tilted, and which way?")
 
 
-NO_TOPIC = Topic(frozenset(), frozenset(), True)
+NO_TOPIC = Topic(frozenset(), frozenset(), frozenset(), True, True, False, False)
 
 
 @lru_cache(maxsize=4096)
 def topic_of(question: str) -> Topic:
-    """The topic of a question (an empty question presupposes nothing and may ask anything).
+    """The topic of a question; an empty one presupposes nothing and may ask anything.
 
-    >>> topic_of("Which region is most affected by blur?").claims
-    frozenset({('blur', '+')})
+    >>> topic = topic_of("Which region is most affected by blur?")
+    >>> topic.claims, topic.where, topic.yes_no
+    (frozenset({('blur', '+')}), True, False)
     """
-    if not question.strip():
+    asked = tokenize(question)
+    if not asked:
         return NO_TOPIC
-    said = read_claims(question)
-    asked = set(tokenize(question))
-    return Topic(frozenset(c[:2] for c in said), frozenset(c.attribute for c in said), bool(asked & RATING))
+    said, words_asked = read_claims(question), frozenset(asked)
+    return Topic(
+        claims=frozenset(c[:2] for c in said),
+        attributes=frozenset(c.attribute for c in said),
+        words=words_asked,
+        rating=bool(words_asked & RATING),
+        where=bool(words_asked & WHERE),
+        yes_no=asked[0] in YES_NO_QUESTION,
+        two_part=bool(_SECOND_ASKS & set(asked[1:])),
+    )
 
 
 def _weights(claims: Sequence[QualityClaim], topic: Topic) -> list[tuple[float, bool]]:
@@ -212,7 +240,10 @@ def _weights(claims: Sequence[QualityClaim], topic: Topic) -> list[tuple[float, 
 def _credit(claim: QualityClaim, response: Sequence[QualityClaim], used: set[int]) -> tuple[float, bool]:
     """The credit one reference claim earns (per unit weight), and whether the response spoke of it."""
     best, hedges = 0.0, []  # hedges: per contradiction, whether a bare "fine" made it
+    related = _related(claim.attribute)
     for index, said in enumerate(response):
+        if related is not None and said.attribute not in related:
+            continue  # unrelated: no need to ask
         kind = relation(claim, said)
         if kind != UNRELATED:
             used.add(index)
@@ -227,9 +258,14 @@ def _credit(claim: QualityClaim, response: Sequence[QualityClaim], used: set[int
 
 
 def claim_score(
-    reference: Sequence[QualityClaim], response: Sequence[QualityClaim], topic: Topic = NO_TOPIC
+    reference: Sequence[QualityClaim],
+    response: Sequence[QualityClaim],
+    topic: Topic = NO_TOPIC,
+    weights: Sequence[tuple[float, bool]] | None = None,
 ) -> float:
     """The credit of ``response`` on the reference's claims, in [0, 1] (see the module doc).
+
+    ``weights`` are the reference's :func:`_weights` under ``topic``, when already known.
 
     >>> ref = read_claims("Strong noise in the background; the face is clean.")
     >>> claim_score(ref, read_claims("Strong grain in the backdrop."))  # the clean face goes unsaid
@@ -241,7 +277,8 @@ def claim_score(
     """
     used: set[int] = set()
     credit = weight_sum = 0.0
-    for claim, (weight, optional) in zip(reference, _weights(reference, topic), strict=True):
+    weights = _weights(reference, topic) if weights is None else weights
+    for claim, (weight, optional) in zip(reference, weights, strict=True):
         earned, spoken = _credit(claim, response, used)
         if spoken or not optional:
             credit += earned * weight
@@ -274,30 +311,36 @@ def _polarity(tokens: Sequence[str]) -> str | None:
 
 
 @lru_cache(maxsize=8192)
-def _reference_claims(reference: str, context: frozenset[str]) -> tuple[QualityClaim, ...]:
-    """The claims of a reference answer (read once: reference answers repeat across items)."""
-    return tuple(read_claims(reference, context=context))
+def _reference(
+    reference: str, question: str
+) -> tuple[Sequence[QualityClaim], list[tuple[float, bool]], str | None]:
+    """The claims, their weights and the polarity of a reference answer to a question (read once:
+    references repeat across items)."""
+    tokens, topic = tokenize(reference), topic_of(question)
+    claims = read_tokens(tokens, context=topic.words)[0]
+    return claims, _weights(claims, topic), _polarity(tokens)
 
 
 def _against(
-    response: str, claims: list[QualityClaim], reference: str, question: list[str], topic: Topic
+    response: list[str], claims: list[QualityClaim], reference: str, question: str, topic: Topic
 ) -> float:
-    reference_claims = _reference_claims(reference, frozenset(question))
-    if question and question[0] in YES_NO_QUESTION:
-        expected, said = _polarity(tokenize(reference)), _polarity(tokenize(response))
-        if expected is not None and said is not None:
-            if said == "partly":
-                return 0.5
+    """The score of a response (its tokens and claims) against one reference answer."""
+    reference_claims, weights, expected = _reference(reference, question)
+    if topic.yes_no and expected is not None:
+        said = _polarity(response)
+        if said == "partly":
+            return 0.5
+        if said is not None:
             if expected != said:
                 return 0.0
             if claims:
-                return 0.5 + 0.5 * claim_score(reference_claims, claims, topic)
-            return 0.5 if _SECOND_ASKS & set(question[1:]) else 1.0  # "Is it..., and where?"
+                return 0.5 + 0.5 * claim_score(reference_claims, claims, topic, weights)
+            return 0.5 if topic.two_part else 1.0
     if not reference_claims:
-        return token_f1(tokenize(response), tokenize(reference))
+        return token_f1(response, tokenize(reference))
     if not claims:
-        return 0.5 * token_f1(tokenize(response), tokenize(reference))
-    return claim_score(reference_claims, claims, topic)
+        return 0.5 * token_f1(response, tokenize(reference))
+    return claim_score(reference_claims, claims, topic, weights)
 
 
 def proxy_score(response: str | None, references: Sequence[str], question: str = "") -> float:
@@ -315,9 +358,8 @@ def proxy_score(response: str | None, references: Sequence[str], question: str =
     """
     if not response or not response.strip() or not references:
         return 0.0
-    asked = tokenize(question)
-    where = not asked or bool(WHERE & set(asked))
-    claims, hedged = read_answer(response, region_only=where, context=frozenset(asked))
     topic = topic_of(question)
-    score = max(_against(response, claims, reference, asked, topic) for reference in references)
+    tokens = tokenize(response)
+    claims, hedged = read_tokens(tokens, region_only=topic.where, context=topic.words)
+    score = max(_against(tokens, claims, reference, question, topic) for reference in references)
     return min(score, HEDGED_CAP) if hedged else score

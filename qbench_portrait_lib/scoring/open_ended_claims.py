@@ -61,6 +61,30 @@ _DETERMINERS = frozenset(words("the its it his her their there this a"))
 _OPPOSITE_SIDE = {"left": "right", "right": "left", "above": "below", "below": "above"}
 _SPACE_REACH = 4  # with several sides in a clause, a space word this close before one makes it empty
 _PREDICATES = frozenset(words("is are was were looks look seems seem but"))
+_BREAK, _AND, _SOFT, _SPACE, _START, _NEGATOR, _BE = 1, 2, 4, 8, 16, 32, 64
+#: What each word that matters to the reader does, as bits: one look-up per word.
+_ROLES: dict[str, int] = {}
+for _words, _role in (
+    (CLAUSE_BREAKS | {","}, _BREAK),
+    ({"and"}, _AND),
+    (SOFT_BREAKS, _SOFT),
+    (SPACE_WORDS, _SPACE),
+    (PHRASE_STARTS, _START),
+    (NEGATORS, _NEGATOR),
+    ({"be"}, _BE),  # "too orange to be natural"
+):
+    for _word in _words:
+        _ROLES[_word] = _ROLES.get(_word, 0) | _role
+_CAN = frozenset({"can", "couldn"})
+#: The words that can follow each first word of a longer phrase.
+_SECOND_WORDS: dict[str, set[str]] = {}
+for _phrase in PHRASES:
+    if len(_phrase) > 1:
+        _SECOND_WORDS.setdefault(_phrase[0], set()).add(_phrase[1])
+#: Words that are a phrase and begin no longer one (no need to look further), with what they say.
+_SINGLE_WORD_PHRASES = {
+    p[0]: entry for p, entry in PHRASES.items() if len(p) == 1 and p not in PHRASE_PREFIXES
+}
 REGION_ONLY = "region_only"  # a claim kind: the clause names regions and nothing else
 
 
@@ -88,9 +112,21 @@ def _negate(attribute: str, value: str) -> str:
 
 
 class _Clause:
-    """What one clause has said so far; ``context`` holds the question's words."""
+    """What one clause has said so far."""
 
-    def __init__(self, context: frozenset[str]) -> None:
+    __slots__ = (
+        "claims",
+        "colours",
+        "dull",
+        "first",
+        "regions",
+        "severity",
+        "sides",
+        "spaces",
+        "words",
+    )
+
+    def __init__(self) -> None:
         self.claims: list[list] = []  # [attribute, value, severity]
         self.dull: list[int] = []  # claims said with a dull word ("muddy"): low saturation in colour talk
         self.regions: set[str] = set()
@@ -99,14 +135,7 @@ class _Clause:
         self.spaces: list[int] = []  # positions of space words
         self.colours: list[str] = []
         self.severity: int | None = None  # said before any claim it could qualify
-        self.context = context
         self.first = ""  # the clause's first word
-
-    def see(self, token: str, position: int) -> None:
-        self.first = self.first or token
-        self.words.add(token)
-        if token in SPACE_WORDS:
-            self.spaces.append(position)
 
     def add(self, attribute: str, value: str, negated: bool) -> None:
         self.claims.append([attribute, _negate(attribute, value) if negated else value, self.severity])
@@ -114,8 +143,10 @@ class _Clause:
 
     def refused(self) -> bool:
         """Whether the clause declines to judge ("I can't tell", "unable to evaluate")."""
-        declines = self.words & REFUSALS or ("t" in self.words and self.words & {"can", "couldn"})
-        return bool(declines and self.words & JUDGING)
+        words = self.words
+        if words.isdisjoint(JUDGING):
+            return False
+        return not words.isdisjoint(REFUSALS) or ("t" in words and not words.isdisjoint(_CAN))
 
     def qualify(self, level: int) -> None:
         if self.claims and self.claims[-1][2] is None:
@@ -123,13 +154,15 @@ class _Clause:
         else:
             self.severity = level
 
-    def resolve(self) -> list[list]:
+    def resolve(self, question: frozenset[str]) -> list[list]:
         """Turn side, colour and dull words into claims, by the clause's (else the question's) context."""
-        context = self.words if self.words & _CONTEXT_WORDS else self.words | self.context
+        if not (self.sides or self.colours or self.dull):
+            return self.claims
+        context = self.words if not self.words.isdisjoint(_CONTEXT_WORDS) else self.words | question
         for side, negated, position in self.sides:
             near = len(self.sides) == 1 or any(0 < position - at <= _SPACE_REACH for at in self.spaces)
             self.add(*_side_claim(side, context, near), negated)
-        if not context & _COLOUR_NOUNS:
+        if context.isdisjoint(_COLOUR_NOUNS):
             return self.claims
         for index in self.dull:
             self.claims[index][:2] = ["saturation", "high" if self.claims[index][1] == "-" else "low"]
@@ -165,7 +198,7 @@ class _Reader:
         self.last_regions: frozenset[str] = frozenset()  # reach one clause without regions
         self.waiting: list[list] = []  # claims of a clause without regions
         self.previous: list[list] = []  # the claims of the last clause that named regions
-        self.clause = _Clause(context)
+        self.clause = _Clause()
         self.clauses = 0
         self.hedged = False  # a hedge ("maybe") in the first clause or in one that claims something
 
@@ -181,13 +214,23 @@ class _Reader:
         self.waiting = []
 
     def close(self, strong: bool = False) -> None:
-        clause, self.clause = self.clause, _Clause(self.context)
-        claims = clause.resolve()
+        clause = self.clause
+        self.clauses += 1
+        if not (clause.claims or clause.regions or clause.sides or clause.colours):  # said nothing
+            self.hedged = self.hedged or (self.clauses == 1 and not clause.words.isdisjoint(HEDGES))
+            self.inherit()
+            if clause.severity is not None and self.found:
+                self.found[-1][3] = self.found[-1][3] or clause.severity  # "noisy, moderately"
+            clause.words.clear()
+            clause.spaces.clear()
+            clause.severity, clause.first = None, ""
+            return
+        self.clause = _Clause()
+        claims = clause.resolve(self.context)
         if clause.refused():
             claims, clause.regions = [], set()
         regions = frozenset(clause.regions)
-        self.clauses += 1
-        if clause.words & HEDGES and (claims or regions or self.clauses == 1):
+        if not clause.words.isdisjoint(HEDGES) and (claims or regions or self.clauses == 1):
             self.hedged = True
         if claims and not regions:
             self.inherit()
@@ -245,8 +288,10 @@ def _take(reader: _Reader, entry: object, negated: bool, tokens: Sequence[str], 
         return
     kind, value = entry
     if kind == "region":
-        if "from" not in tokens[max(0, start - 2) : start]:  # "distracts from the face": not there
-            clause.regions.add(value)
+        if not (start > 0 and tokens[start - 1] == "from") and not (
+            start > 1 and tokens[start - 2] == "from"
+        ):
+            clause.regions.add(value)  # "distracts from the face": the face is not where
     elif kind == "severity":
         clause.qualify(value)
     elif kind == "colour":
@@ -258,8 +303,8 @@ def _take(reader: _Reader, entry: object, negated: bool, tokens: Sequence[str], 
 
 
 def _describes_light(tokens: Sequence[str], end: int) -> bool:
-    """Whether "light" or "contrast" follows within three words, before any verb or break."""
-    for token in tokens[end : end + 3]:
+    """Whether "light" or "contrast" follows within four words, before any verb or break."""
+    for token in tokens[end : end + 4]:
         if token in MODIFIED:
             return True
         if token in _PREDICATES or token in CLAUSE_BREAKS:
@@ -267,12 +312,9 @@ def _describes_light(tokens: Sequence[str], end: int) -> bool:
     return False
 
 
-def _breaks_at(clause: _Clause, tokens: Sequence[str], position: int) -> bool:
-    """Whether the clause ends at ``tokens[position]`` (see the module doc)."""
-    token = tokens[position]
-    if token in CLAUSE_BREAKS or token == ",":
-        return True
-    if token != "and" or position + 1 == len(tokens):
+def _and_breaks(clause: _Clause, tokens: Sequence[str], position: int) -> bool:
+    """Whether the clause ends at the "and" at ``position`` (see the module doc)."""
+    if position + 1 == len(tokens):
         return False
     following = tokens[position + 1]
     said = bool(clause.claims or clause.sides or clause.colours)
@@ -313,30 +355,56 @@ def read_answer(
     >>> [c[:2] for c in read_claims("Amber.", context=frozenset({"colour"}))]
     [('cast', 'yellow')]
     """
-    tokens = tokenize(text)
+    return read_tokens(tokenize(text), region_only=region_only, context=context)
+
+
+def read_tokens(
+    tokens: Sequence[str], *, region_only: bool = False, context: frozenset[str] = frozenset()
+) -> tuple[list[QualityClaim], bool]:
+    """:func:`read_answer` of an already tokenized text.
+
+    >>> read_tokens(["maybe", "noisy"])
+    ([QualityClaim(attribute='noise', value='+', regions=frozenset(), severity=None)], True)
+    """
     reader = _Reader(region_only, context)
-    negated_until = -1
-    position = 0
-    while position < len(tokens):
+    clause = reader.clause
+    single, seconds, roles = _SINGLE_WORD_PHRASES, _SECOND_WORDS, _ROLES
+    negated_until, position, count = -1, 0, len(tokens)
+    clause.first = tokens[0] if tokens else ""
+    while position < count:
         token = tokens[position]
-        if _breaks_at(reader.clause, tokens, position):
+        role = roles.get(token, 0)
+        if not role:  # most words: nothing to do but remember them
+            clause.words.add(token)
+            position += 1
+            continue
+        if role & _BREAK or (role & _AND and _and_breaks(clause, tokens, position)):
             reader.close(strong=token in STRONG_BREAKS)
-            reader.clause.first = token if token in (":", "and") else ""  # see ATTACHING
+            clause = reader.clause
+            following = tokens[position + 1] if position + 1 < count else ""
+            clause.first = token if token in (":", "and") else following  # see ATTACHING
             negated_until = -1
             position += 1
             continue
-        if token in SOFT_BREAKS:
+        if role & _SOFT:
             negated_until = -1
-        reader.clause.see(token, position)
-        length = _match_length(tokens, position) if token in PHRASE_STARTS else 0
-        if length:
-            entry = PHRASES[tuple(tokens[position : position + length])]
-            _take(reader, entry, position <= negated_until, tokens, position, position + length)
-            position += length
-            continue
-        if token in NEGATORS or (
-            token == "be" and tokens[position - 1] == "to" and "too" in reader.clause.words
-        ):
+        clause.words.add(token)
+        if role & _SPACE:
+            clause.spaces.append(position)
+        if role & _START:
+            if token in single:
+                length, entry = 1, single[token]
+            elif position + 1 < count and tokens[position + 1] in seconds.get(token, ()):
+                length = _match_length(tokens, position)
+                entry = PHRASES[tuple(tokens[position : position + length])] if length else None
+            else:  # no longer phrase goes on from here
+                entry = PHRASES.get((token,))
+                length = 1 if entry is not None else 0
+            if length:
+                _take(reader, entry, position <= negated_until, tokens, position, position + length)
+                position += length
+                continue
+        if role & _NEGATOR or (role & _BE and tokens[position - 1] == "to" and "too" in clause.words):
             negated_until = position + NEGATION_SCOPE  # "too orange to be natural" is not natural
         position += 1
     return reader.finish(), reader.hedged

@@ -40,7 +40,12 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from qbench_portrait_lib.scoring.open_ended_claims import REGION_ONLY, QualityClaim, read_claims, read_tokens
+from qbench_portrait_lib.scoring.open_ended_claims import (
+    REGION_ONLY,
+    QualityClaim,
+    phrase_claims,
+    read_tokens,
+)
 from qbench_portrait_lib.scoring.open_ended_lexicon import (
     NO,
     PARENT_REGION,
@@ -191,7 +196,7 @@ class Topic(NamedTuple):
     """What a question says and asks (see :func:`topic_of`)."""
 
     claims: frozenset[tuple[str, str]]  # (attribute, value) it presupposes
-    attributes: frozenset[str]  # the attributes of those claims
+    free: frozenset[str]  # attributes a response may name without it counting as an extra
     words: frozenset[str]  # its words: the context of side and colour words
     rating: bool  # it asks for a verdict
     where: bool  # it asks where or which (a region alone answers it)
@@ -199,7 +204,7 @@ class Topic(NamedTuple):
     two_part: bool  # it also asks where, why, which... ("Is it tilted, and which way?")
 
 
-NO_TOPIC = Topic(frozenset(), frozenset(), frozenset(), True, True, False, False)
+NO_TOPIC = Topic(frozenset(), frozenset({REGION_ONLY}), frozenset(), True, True, False, False)
 
 
 @lru_cache(maxsize=4096)
@@ -213,16 +218,13 @@ def topic_of(question: str) -> Topic:
     asked = tokenize(question)
     if not asked:
         return NO_TOPIC
-    said, words_asked = read_claims(question), frozenset(asked)
-    return Topic(
-        claims=frozenset(c[:2] for c in said),
-        attributes=frozenset(c.attribute for c in said),
-        words=words_asked,
-        rating=bool(words_asked & RATING),
-        where=bool(words_asked & WHERE),
-        yes_no=asked[0] in YES_NO_QUESTION,
-        two_part=bool(_SECOND_ASKS & set(asked[1:])),
-    )
+    said, words_asked = phrase_claims(asked), frozenset(asked)
+    free = frozenset(
+        [REGION_ONLY, *(attribute for attribute, _ in said)]
+    )  # restating the subject is no extra
+    rating, where = not words_asked.isdisjoint(RATING), not words_asked.isdisjoint(WHERE)
+    two_part = not _SECOND_ASKS.isdisjoint(asked[1:])
+    return Topic(said, free, words_asked, rating, where, asked[0] in YES_NO_QUESTION, two_part)
 
 
 def _weights(claims: Sequence[QualityClaim], topic: Topic) -> list[tuple[float, bool]]:
@@ -267,6 +269,7 @@ def claim_score(
 
     ``weights`` are the reference's :func:`_weights` under ``topic``, when already known.
 
+    >>> from qbench_portrait_lib.scoring.open_ended_claims import read_claims
     >>> ref = read_claims("Strong noise in the background; the face is clean.")
     >>> claim_score(ref, read_claims("Strong grain in the backdrop."))  # the clean face goes unsaid
     1.0
@@ -285,7 +288,7 @@ def claim_score(
             weight_sum += weight
     if not weight_sum:
         return 0.0
-    free = topic.attributes | {REGION_ONLY}  # restating the question's subject is no extra
+    free = topic.free
     extras = sum(1 for i, c in enumerate(response) if i not in used and c.attribute not in free)
     score = max(0.0, credit) / weight_sum
     return score / (1 + EXTRA_PENALTY * max(0, extras - 1))

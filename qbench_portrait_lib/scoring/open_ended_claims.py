@@ -61,7 +61,8 @@ _DETERMINERS = frozenset(words("the its it his her their there this a"))
 _OPPOSITE_SIDE = {"left": "right", "right": "left", "above": "below", "below": "above"}
 _SPACE_REACH = 4  # with several sides in a clause, a space word this close before one makes it empty
 _PREDICATES = frozenset(words("is are was were looks look seems seem but"))
-_BREAK, _AND, _SOFT, _SPACE, _START, _NEGATOR, _BE = 1, 2, 4, 8, 16, 32, 64
+_CAN = frozenset({"can", "couldn"})
+_BREAK, _AND, _SOFT, _SPACE, _START, _NEGATOR, _BE, _KEEP = 1, 2, 4, 8, 16, 32, 64, 128
 #: What each word that matters to the reader does, as bits: one look-up per word.
 _ROLES: dict[str, int] = {}
 for _words, _role in (
@@ -72,10 +73,11 @@ for _words, _role in (
     (PHRASE_STARTS, _START),
     (NEGATORS, _NEGATOR),
     ({"be"}, _BE),  # "too orange to be natural"
+    # the words a clause's checks look at (context, refusals, hedges, "too"); others are not kept
+    (_CONTEXT_WORDS | JUDGING | REFUSALS | _CAN | HEDGES | {"t", "too"}, _KEEP),
 ):
     for _word in _words:
         _ROLES[_word] = _ROLES.get(_word, 0) | _role
-_CAN = frozenset({"can", "couldn"})
 #: The words that can follow each first word of a longer phrase.
 _SECOND_WORDS: dict[str, set[str]] = {}
 for _phrase in PHRASES:
@@ -86,6 +88,9 @@ _SINGLE_WORD_PHRASES = {
     p[0]: entry for p, entry in PHRASES.items() if len(p) == 1 and p not in PHRASE_PREFIXES
 }
 REGION_ONLY = "region_only"  # a claim kind: the clause names regions and nothing else
+
+
+_new_tuple = tuple.__new__  # builds a QualityClaim without its Python-level __new__
 
 
 class QualityClaim(NamedTuple):
@@ -156,8 +161,6 @@ class _Clause:
 
     def resolve(self, question: frozenset[str]) -> list[list]:
         """Turn side, colour and dull words into claims, by the clause's (else the question's) context."""
-        if not (self.sides or self.colours or self.dull):
-            return self.claims
         context = self.words if not self.words.isdisjoint(_CONTEXT_WORDS) else self.words | question
         for side, negated, position in self.sides:
             near = len(self.sides) == 1 or any(0 < position - at <= _SPACE_REACH for at in self.spaces)
@@ -191,6 +194,18 @@ def _side_claim(side: str, context: set[str], near_space: bool) -> tuple[str, st
 class _Reader:
     """The running state of :func:`read_claims`: clauses closed so far and the open one."""
 
+    __slots__ = (
+        "clause",
+        "clauses",
+        "context",
+        "found",
+        "hedged",
+        "last_regions",
+        "previous",
+        "region_only",
+        "waiting",
+    )
+
     def __init__(self, region_only: bool, context: frozenset[str]) -> None:
         self.region_only = region_only
         self.context = context
@@ -203,8 +218,9 @@ class _Reader:
         self.hedged = False  # a hedge ("maybe") in the first clause or in one that claims something
 
     def emit(self, claims: list[list], regions: frozenset[str]) -> None:
-        if claims:
-            self.found.extend([attr, value, regions, severity] for attr, value, severity in claims)
+        found = self.found
+        for attribute, value, severity in claims:
+            found.append([attribute, value, regions, severity])
 
     def inherit(self) -> None:
         """The waiting claims take the regions of the clause before them, which then expire."""
@@ -218,16 +234,19 @@ class _Reader:
         self.clauses += 1
         if not (clause.claims or clause.regions or clause.sides or clause.colours):  # said nothing
             self.hedged = self.hedged or (self.clauses == 1 and not clause.words.isdisjoint(HEDGES))
-            self.inherit()
+            if self.waiting:
+                self.inherit()
             if clause.severity is not None and self.found:
                 self.found[-1][3] = self.found[-1][3] or clause.severity  # "noisy, moderately"
-            clause.words.clear()
+            clause.words = set()
             clause.spaces.clear()
             clause.severity, clause.first = None, ""
             return
         self.clause = _Clause()
-        claims = clause.resolve(self.context)
-        if clause.refused():
+        claims = (
+            clause.resolve(self.context) if clause.sides or clause.colours or clause.dull else clause.claims
+        )
+        if not clause.words.isdisjoint(JUDGING) and clause.refused():
             claims, clause.regions = [], set()
         regions = frozenset(clause.regions)
         if not clause.words.isdisjoint(HEDGES) and (claims or regions or self.clauses == 1):
@@ -265,7 +284,7 @@ class _Reader:
         for attribute, value, regions, severity in self.found:
             key = (attribute, value, regions)
             claims[key] = claims.get(key) or severity
-        return [QualityClaim(*key, severity) for key, severity in claims.items()]
+        return [_new_tuple(QualityClaim, (*key, severity)) for key, severity in claims.items()]
 
 
 def _names_side(tokens: Sequence[str], start: int, end: int) -> bool:
@@ -374,8 +393,7 @@ def read_tokens(
     while position < count:
         token = tokens[position]
         role = roles.get(token, 0)
-        if not role:  # most words: nothing to do but remember them
-            clause.words.add(token)
+        if not role:  # most words: nothing to do
             position += 1
             continue
         if role & _BREAK or (role & _AND and _and_breaks(clause, tokens, position)):
@@ -408,6 +426,33 @@ def read_tokens(
             negated_until = position + NEGATION_SCOPE  # "too orange to be natural" is not natural
         position += 1
     return reader.finish(), reader.hedged
+
+
+def phrase_claims(tokens: Sequence[str]) -> frozenset[tuple[str, str]]:
+    """The (attribute, value) pairs the phrases of ``tokens`` name, read without clauses,
+    negation or regions: a cheap reading for questions.
+
+    >>> sorted(phrase_claims(tokenize("Which region is most affected by motion blur or noise?")))
+    [('blur_kind', 'motion'), ('noise', '+')]
+    """
+    found: set[tuple[str, str]] = set()
+    position, count = 0, len(tokens)
+    while position < count:
+        token = tokens[position]
+        if token not in PHRASE_STARTS:
+            position += 1
+            continue
+        if token in _SINGLE_WORD_PHRASES:
+            length, entry = 1, _SINGLE_WORD_PHRASES[token]
+        elif position + 1 < count and tokens[position + 1] in _SECOND_WORDS.get(token, ()):
+            length = _match_length(tokens, position)
+            entry = PHRASES[tuple(tokens[position : position + length])] if length else ("", "")
+        else:
+            length, entry = 1, PHRASES.get((token,), ("", ""))
+        if isinstance(entry[0], tuple):
+            found.update(entry)
+        position += length or 1
+    return frozenset(found)
 
 
 def _match_length(tokens: Sequence[str], position: int) -> int:

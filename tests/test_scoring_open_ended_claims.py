@@ -215,6 +215,8 @@ def test_not_flattering_says_poor():
         ("A lamp distracts from the face.", {("clutter", "+", frozenset())}),
         ("The hair is crushed to pure black: no detail left.", {("exposure", "under", frozenset({"hair"}))}),
         ("The left earring does not match the right one.", {("asymmetry", "+", frozenset({"jewellery"}))}),
+        ("This glove differs from the left one.", set()),
+        ("Lit from the left.", {("light_side", "left", frozenset())}),
         ("The frame is cut at the elbows, at the knees too.",
          {("crop", "+", frozenset({"body", "legs"}))}),
     ],

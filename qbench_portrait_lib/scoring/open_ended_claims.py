@@ -2,9 +2,10 @@
 
 A claim is what one phrase of :mod:`open_ended_lexicon` asserts, turned by a negator in
 front of it ("not blurry" is ``blur -``), given the regions named in its clause (a
-clause without regions takes the regions of the next region-only clause, else of the
-last clause that named some: "Strong JPEG blocks, mostly on the cheeks") and the
-severity said next to it ("slightly", "heavily"). A clause ends at punctuation, at "but",
+clause without regions takes the regions of a next region-only clause that places it,
+"Strong JPEG blocks, mostly on the cheeks", else of the last clause that named some) and
+the severity said next to it ("slightly", "heavily"); :mod:`open_ended_clause` holds
+what one clause has said. A clause ends at punctuation, at "but",
 "whereas"..., and at an "and" that follows a claim about a named region ("the eyes are
 sharp and blurs the rest"); a clause that only names regions runs on ("the background
 and the hair look fine"). The regions of an earlier clause reach one clause without
@@ -26,13 +27,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from qbench_portrait_lib.scoring.open_ended_clause import CAN, CONTEXT_WORDS, Clause
 from qbench_portrait_lib.scoring.open_ended_lexicon import (
     ATTACHING,
-    CAMERA_WORDS,
     CLAUSE_BREAKS,
     HEDGES,
     JUDGING,
-    LIGHT_WORDS,
     MODIFIED,
     MODIFIERS,
     NEGATION_SCOPE,
@@ -42,7 +42,6 @@ from qbench_portrait_lib.scoring.open_ended_lexicon import (
     PHRASES,
     REFUSALS,
     REGIONS,
-    SHADOW_WORDS,
     SIDE_LEADS,
     SIDE_NOUNS,
     SOFT_BREAKS,
@@ -51,17 +50,10 @@ from qbench_portrait_lib.scoring.open_ended_lexicon import (
     tokenize,
     words,
 )
-from qbench_portrait_lib.scoring.open_ended_vocabulary import DULL_COLOUR_WORDS, OPPOSITES
+from qbench_portrait_lib.scoring.open_ended_vocabulary import DULL_COLOUR_WORDS
 
-_COLOUR_NOUNS = frozenset(
-    words("colour color colours colors tone tones hue hues palette cast tint tinted grade grading graded")
-)
-_CONTEXT_WORDS = _COLOUR_NOUNS | SPACE_WORDS | SHADOW_WORDS | LIGHT_WORDS | CAMERA_WORDS
 _DETERMINERS = frozenset(words("the its it his her their there this a"))
-_OPPOSITE_SIDE = {"left": "right", "right": "left", "above": "below", "below": "above"}
-_SPACE_REACH = 4  # with several sides in a clause, a space word this close before one makes it empty
 _PREDICATES = frozenset(words("is are was were looks look seems seem but"))
-_CAN = frozenset({"can", "couldn"})
 _BREAK, _AND, _SOFT, _SPACE, _START, _NEGATOR, _BE, _KEEP = 1, 2, 4, 8, 16, 32, 64, 128
 #: What each word that matters to the reader does, as bits: one look-up per word.
 _ROLES: dict[str, int] = {}
@@ -74,7 +66,7 @@ for _words, _role in (
     (NEGATORS, _NEGATOR),
     ({"be"}, _BE),  # "too orange to be natural"
     # the words a clause's checks look at (context, refusals, hedges, "too"); others are not kept
-    (_CONTEXT_WORDS | JUDGING | REFUSALS | _CAN | HEDGES | {"t", "too"}, _KEEP),
+    (CONTEXT_WORDS | JUDGING | REFUSALS | CAN | HEDGES | {"t", "too"}, _KEEP),
 ):
     for _word in _words:
         _ROLES[_word] = _ROLES.get(_word, 0) | _role
@@ -102,95 +94,6 @@ class QualityClaim(NamedTuple):
     severity: int | None  # 1 slight, 2 moderate, 3 severe; None when not said
 
 
-def _negate(attribute: str, value: str) -> str:
-    """The value "not ``value``" says: the other side of a two-sided attribute, else ``!value``.
-
-    >>> _negate("blur", "+"), _negate("appeal", "good"), _negate("cast", "blue")
-    ('-', 'poor', '!blue')
-    """
-    if value in ("+", "-"):
-        return "-" if value == "+" else "+"
-    if value in OPPOSITES.get(attribute, ()):
-        first, second = OPPOSITES[attribute]
-        return second if value == first else first
-    return value[1:] if value.startswith("!") else f"!{value}"
-
-
-class _Clause:
-    """What one clause has said so far."""
-
-    __slots__ = (
-        "claims",
-        "colours",
-        "dull",
-        "first",
-        "regions",
-        "severity",
-        "sides",
-        "spaces",
-        "words",
-    )
-
-    def __init__(self) -> None:
-        self.claims: list[list] = []  # [attribute, value, severity]
-        self.dull: list[int] = []  # claims said with a dull word ("muddy"): low saturation in colour talk
-        self.regions: set[str] = set()
-        self.words: set[str] = set()
-        self.sides: list[tuple[str, bool, int]] = []  # (side, negated, position)
-        self.spaces: list[int] = []  # positions of space words
-        self.colours: list[str] = []
-        self.severity: int | None = None  # said before any claim it could qualify
-        self.first = ""  # the clause's first word
-
-    def add(self, attribute: str, value: str, negated: bool) -> None:
-        self.claims.append([attribute, _negate(attribute, value) if negated else value, self.severity])
-        self.severity = None
-
-    def refused(self) -> bool:
-        """Whether the clause declines to judge ("I can't tell", "unable to evaluate")."""
-        words = self.words
-        if words.isdisjoint(JUDGING):
-            return False
-        return not words.isdisjoint(REFUSALS) or ("t" in words and not words.isdisjoint(_CAN))
-
-    def qualify(self, level: int) -> None:
-        if self.claims and self.claims[-1][2] is None:
-            self.claims[-1][2] = level  # "noisy, moderately" / "blurred heavily"
-        else:
-            self.severity = level
-
-    def resolve(self, question: frozenset[str]) -> list[list]:
-        """Turn side, colour and dull words into claims, by the clause's (else the question's) context."""
-        context = self.words if not self.words.isdisjoint(_CONTEXT_WORDS) else self.words | question
-        for side, negated, position in self.sides:
-            near = len(self.sides) == 1 or any(0 < position - at <= _SPACE_REACH for at in self.spaces)
-            self.add(*_side_claim(side, context, near), negated)
-        if context.isdisjoint(_COLOUR_NOUNS):
-            return self.claims
-        for index in self.dull:
-            self.claims[index][:2] = ["saturation", "high" if self.claims[index][1] == "-" else "low"]
-        if self.colours:
-            severities = [claim[2] for claim in self.claims if claim[:2] == ["cast", "+"] and claim[2]]
-            self.claims = [claim for claim in self.claims if claim[:2] != ["cast", "+"]]
-            for colour in self.colours:
-                self.add("cast", colour, False)
-                self.claims[-1][2] = self.claims[-1][2] or (severities[0] if severities else None)
-        return self.claims
-
-
-def _side_claim(side: str, context: set[str], near_space: bool) -> tuple[str, str]:
-    """What a side word says in a clause about the camera, empty space, shadow, light or else."""
-    if side in ("above", "below") and context & CAMERA_WORDS:
-        return ("angle", "high" if side == "above" else "low")
-    if context & SPACE_WORDS and near_space:
-        return ("empty_side", side)
-    if context & SHADOW_WORDS:
-        return ("light_side", _OPPOSITE_SIDE[side])
-    if context & LIGHT_WORDS:
-        return ("light_side", side)
-    return ("position", side)
-
-
 class _Reader:
     """The running state of :func:`read_claims`: clauses closed so far and the open one."""
 
@@ -213,7 +116,7 @@ class _Reader:
         self.last_regions: frozenset[str] = frozenset()  # reach one clause without regions
         self.waiting: list[list] = []  # claims of a clause without regions
         self.previous: list[list] = []  # the claims of the last clause that named regions
-        self.clause = _Clause()
+        self.clause = Clause()
         self.clauses = 0
         self.hedged = False  # a hedge ("maybe") in the first clause or in one that claims something
 
@@ -242,7 +145,7 @@ class _Reader:
             clause.spaces.clear()
             clause.severity, clause.first = None, ""
             return
-        self.clause = _Clause()
+        self.clause = Clause()
         claims = (
             clause.resolve(self.context) if clause.sides or clause.colours or clause.dull else clause.claims
         )
@@ -287,12 +190,19 @@ class _Reader:
         return [_new_tuple(QualityClaim, (*key, severity)) for key, severity in claims.items()]
 
 
-def _names_side(tokens: Sequence[str], start: int, end: int) -> bool:
-    """Whether a side word names a side: "on the left", "the right edge"; not "left eye", "the right one"."""
+def _names_side(tokens: Sequence[str], start: int, end: int, phrase: bool = False) -> bool:
+    """Whether a side word names a side: "on the left", "the right edge"; not "left eye", "the right one".
+
+    A side ``phrase`` ("from the left") names one unless a region or "one" follows it.
+    """
     after = tokens[end] if end < len(tokens) else ""
     if after in REGIONS or after in ("one", "ones"):
         return False
-    return after in SIDE_NOUNS or any(token in SIDE_LEADS for token in tokens[max(0, start - 2) : start])
+    return (
+        phrase
+        or after in SIDE_NOUNS
+        or any(token in SIDE_LEADS for token in tokens[max(0, start - 2) : start])
+    )
 
 
 def _take(reader: _Reader, entry: object, negated: bool, tokens: Sequence[str], start: int, end: int) -> None:
@@ -315,7 +225,7 @@ def _take(reader: _Reader, entry: object, negated: bool, tokens: Sequence[str], 
         clause.qualify(value)
     elif kind == "colour":
         clause.colours.append(value)
-    elif kind == "light_side":
+    elif kind == "light_side" and _names_side(tokens, start, end, phrase=True):
         clause.add("light_side", value, negated)
     elif kind == "side" and _names_side(tokens, start, end):
         clause.sides.append((value, negated, start))
@@ -331,7 +241,7 @@ def _describes_light(tokens: Sequence[str], end: int) -> bool:
     return False
 
 
-def _and_breaks(clause: _Clause, tokens: Sequence[str], position: int) -> bool:
+def _and_breaks(clause: Clause, tokens: Sequence[str], position: int) -> bool:
     """Whether the clause ends at the "and" at ``position`` (see the module doc)."""
     if position + 1 == len(tokens):
         return False

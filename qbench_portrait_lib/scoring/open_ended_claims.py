@@ -142,7 +142,7 @@ class _Reader:
             if clause.severity is not None and self.found:
                 self.found[-1][3] = self.found[-1][3] or clause.severity  # "noisy, moderately"
             clause.words = set()
-            clause.spaces.clear()
+            clause.spaces = ()
             clause.severity, clause.first = None, ""
             return
         self.clause = Clause()
@@ -212,7 +212,7 @@ def _take(reader: _Reader, entry: object, negated: bool, tokens: Sequence[str], 
             return  # "soft, warm light": the light is soft, nothing is blurred
         for attribute, value in entry:
             if tokens[start] in DULL_COLOUR_WORDS:
-                clause.dull.append(len(clause.claims))
+                clause.dull += (len(clause.claims),)
             clause.add(attribute, value, negated)
         return
     kind, value = entry
@@ -224,11 +224,11 @@ def _take(reader: _Reader, entry: object, negated: bool, tokens: Sequence[str], 
     elif kind == "severity":
         clause.qualify(value)
     elif kind == "colour":
-        clause.colours.append(value)
+        clause.colours += (value,)
     elif kind == "light_side" and _names_side(tokens, start, end, phrase=True):
         clause.add("light_side", value, negated)
     elif kind == "side" and _names_side(tokens, start, end):
-        clause.sides.append((value, negated, start))
+        clause.sides += ((value, negated, start),)
 
 
 def _describes_light(tokens: Sequence[str], end: int) -> bool:
@@ -318,7 +318,7 @@ def read_tokens(
             negated_until = -1
         clause.words.add(token)
         if role & _SPACE:
-            clause.spaces.append(position)
+            clause.spaces += (position,)
         if role & _START:
             if token in single:
                 length, entry = 1, single[token]

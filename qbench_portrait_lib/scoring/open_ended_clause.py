@@ -7,7 +7,7 @@ to answer.
 
 >>> clause = Clause()
 >>> clause.words.update({"space", "empty"})
->>> clause.sides.append(("left", False, 3))
+>>> clause.sides += (("left", False, 3),)
 >>> clause.resolve(frozenset())
 [['empty_side', 'left', None]]
 """
@@ -66,12 +66,14 @@ class Clause:
 
     def __init__(self) -> None:
         self.claims: list[list] = []  # [attribute, value, severity]
-        self.dull: list[int] = []  # claims said with a dull word ("muddy"): low saturation in colour talk
+        # The rarely filled ones are tuples, grown by +=: most clauses never allocate them.
+        # dull: the claims said with a dull word ("muddy"), low saturation in colour talk.
+        self.dull: tuple[int, ...] = ()
         self.regions: set[str] = set()
         self.words: set[str] = set()
-        self.sides: list[tuple[str, bool, int]] = []  # (side, negated, position)
-        self.spaces: list[int] = []  # positions of space words
-        self.colours: list[str] = []
+        self.sides: tuple[tuple[str, bool, int], ...] = ()  # (side, negated, position)
+        self.spaces: tuple[int, ...] = ()  # positions of space words
+        self.colours: tuple[str, ...] = ()
         self.severity: int | None = None  # said before any claim it could qualify
         self.first = ""  # the clause's first word
 

@@ -142,7 +142,7 @@ EXPECTED_SCALARS = {
     "true_false/true_rate": 1 / 2,  # parsed answers: q2 False, q8 True
     "true_false/gold_true_rate": 2 / 3,
     "open_ended/proxy_score": 1.0,
-    "open_ended/proxy_agreement_spearman": 0.902,
+    "open_ended/proxy_agreement_spearman": 0.879,
     "open_ended/judge_score": NAN,
     "open_ended/judge_failures": 0.0,
     "open_ended/judge_failure_rate": NAN,

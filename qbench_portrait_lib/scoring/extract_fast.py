@@ -69,6 +69,22 @@ def terse(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] 
     return (index,) if index < len(table.texts) else ()
 
 
+def _conditional_before(text: str, start: int) -> bool:
+    """True when "whether"/"if" opens the clause ending at ``start`` (:data:`CONDITIONAL` on
+    the lower-cased text), lower-casing only the 60 characters before it in an ASCII text.
+
+    >>> _conditional_before("I wonder whether the answer is B", 21), _conditional_before("So, answer: B", 4)
+    (True, False)
+    """
+    if not text.isascii():
+        return CONDITIONAL.search(lower_same_length(text), max(0, start - 60), start) is not None
+    first = max(0, start - 61)  # one more character: the word boundary at the window's start
+    window = text[first:start].lower()
+    if "if" not in window and "whether" not in window:
+        return False
+    return CONDITIONAL.search(window, max(0, start - 60) - first) is not None
+
+
 def simple_letters(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
     """Fast path for "The answer is B.", "Answer: A, C", "A and C", "答案是B", "\\boxed{B}" and
     long responses ending in "Final answer: C"; None for anything else.
@@ -83,9 +99,7 @@ def simple_letters(text: str, table: OptionTable, question_type: str) -> tuple[i
         match = _FINAL_LETTERS.search(text, len(text) - _FINAL_WINDOW)
         if match is not None:
             start = match.start()
-            if (start and text[start - 1].isalnum()) or CONDITIONAL.search(
-                lower_same_length(text), max(0, start - 60), start
-            ):
+            if (start and text[start - 1].isalnum()) or _conditional_before(text, start):
                 return None
     if match is None:
         return None

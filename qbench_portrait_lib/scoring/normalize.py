@@ -42,7 +42,6 @@ _TAG_QUESTION = re.compile(r", ?(?:[a-z]+n't (?:it|they|he|she|this|that)|right|
 
 _THINK_CLOSE = ("</think>", "</thinking>")
 _THINK_OPEN = ("<think>", "<thinking>")
-_ASCII_MARKS = re.compile(r"[<*`\\\r]")
 
 
 def strip_reasoning(text: str) -> str:
@@ -78,9 +77,20 @@ def bound_length(text: str) -> str:
 
 
 def prepare_response(response: str) -> str:
-    """Everything answer extraction does to a response before reading it (see module doc)."""
-    if len(response) < 64 and response.isascii() and not _ASCII_MARKS.search(response):
-        return response.strip()  # fast path: nothing to strip, bound or fold
+    """Everything answer extraction does to a response before reading it (see module doc).
+
+    >>> prepare_response("  B.  "), prepare_response("**B**"), prepare_response("B\\r\\n")
+    ('B.', 'B', 'B')
+    """
+    if (
+        response.isascii()
+        and "<" not in response
+        and "*" not in response
+        and "`" not in response
+        and "\\" not in response
+        and "\r" not in response
+    ):  # fast path (C substring tests): no reasoning block to strip and nothing to fold
+        return bound_length(response).strip()
     return fold_characters(bound_length(strip_reasoning(response))).strip()
 
 

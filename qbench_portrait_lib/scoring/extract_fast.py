@@ -24,9 +24,10 @@ from qbench_portrait_lib.scoring.extract_markers import (
     WEAK,
     ascii_words,
     contains_marker,
+    marker_gate,
 )
 from qbench_portrait_lib.scoring.extract_options import OptionTable
-from qbench_portrait_lib.scoring.extract_reader import EVERY_STARTS, TRAILING
+from qbench_portrait_lib.scoring.extract_reader import BRACKETED_LETTER, EVERY_STARTS, TRAILING
 from qbench_portrait_lib.scoring.normalize import lower_same_length
 
 _TERSE = re.compile(r"[(\[]?([A-Za-z])[)\]]?[.:]?")
@@ -111,39 +112,62 @@ def simple_letters(text: str, table: OptionTable, question_type: str) -> tuple[i
     return tuple(indices) if indices[-1] < len(table.texts) else ()
 
 
-# Characters and pairs any of which lets an earlier layer read something (a checklist,
-# a bracketed letter, a colon, a clause break): the plain-sentence path leaves them to the reader.
-_NOT_PLAIN = ("[", "(", ":", "-", "\n", ". ", "; ", "! ")
+# The marker sets whose markers a plain sentence must not hold, gated in one test: the words
+# their markers can start and their other ASCII keywords (see extract_markers._present).
+_PLAIN_MARKERS = (STRONG, MEDIUM, REFUSAL, WEAK)
+_MARKER_WORDS, _MARKER_KEYWORDS = marker_gate(_PLAIN_MARKERS)
+_OPENINGS = (*EVERY_STARTS, "only ")
+
+
+def _holds_marker(lowered: str) -> bool:
+    """True when the ASCII ``lowered`` holds a marker of :data:`_PLAIN_MARKERS`.
+
+    >>> _holds_marker("the face looks sharp."), _holds_marker("i'd say sharp."), _holds_marker("so sharp")
+    (False, True, True)
+    """
+    words = ascii_words(lowered)
+    if words.isdisjoint(_MARKER_WORDS) and not any(map(lowered.__contains__, _MARKER_KEYWORDS)):
+        return False  # the common case: no marker can be there
+    return any(contains_marker(lowered, markers, words) for markers in _PLAIN_MARKERS)
 
 
 def plain_sentence(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
     """Fast path for one plain ASCII sentence naming options ("The face looks slightly
     blurry overall."): the options it mentions; None for anything else.
 
-    Every precondition of the layers before the mentions is tested here in one pass (no
-    answer, weak or refusal marker, no echo, no colon, bracket, dash or clause break, an
+    Every precondition of the layers before the mentions is tested here (no answer, weak
+    or refusal marker, no echo, no colon, dash or clause break, no letter in brackets, an
     ordinary first word, no affirmed-letter word, no capital at the end), so the reader
-    would reach its mentions with nothing read before them; a sentence naming no option is
-    left to it (inflections). tests/test_extract_properties.py checks the agreement.
+    would reach its mentions with nothing read before them and add no bracketed letter to
+    them; brackets inside option texts ("Noisy (7)") are fine. A sentence naming no option
+    is left to the reader (inflections). tests/test_extract_properties.py checks the agreement.
 
     >>> from qbench_portrait_lib.scoring.extract_options import option_table
-    >>> table = option_table(("Sharp", "Slightly blurry", "Very blurry"))
+    >>> table = option_table(("Sharp", "Slightly blurry", "Very blurry (7)"))
     >>> plain_sentence("The face looks slightly blurry overall.", table, "single_choice")
     (1,)
+    >>> plain_sentence("The face looks very blurry (7), not sharp.", table, "multiple_choice")
+    (2,)
     >>> plain_sentence("The face is not sharp.", table, "single_choice") is None
+    True
+    >>> plain_sentence("The face looks sharp (A).", table, "single_choice") is None
     True
     """
     if question_type == "true_false" or not text.isascii() or not text[:1].isalpha():
         return None
-    if not ("a" <= text[1:2] <= "z") or any(map(text.__contains__, _NOT_PLAIN)):
+    if not "a" <= text[1:2] <= "z" or ":" in text or "-" in text or "\n" in text:
         return None
-    lowered = lower_same_length(text)
-    if lowered.startswith(EVERY_STARTS) or lowered.startswith("only ") or table.option_at(lowered, 0):
+    if ". " in text or "; " in text or "! " in text:
+        return None  # a clause break: clause letters and final letters may read something
+    if ("(" in text or "[" in text) and BRACKETED_LETTER.search(text):
         return None
-    if text.rstrip(TRAILING)[-1:].isupper() or affirmed_hint(lowered) or table.is_echo(lowered):
+    lowered = text.lower()  # ASCII: the same as lower_same_length
+    if lowered.startswith(_OPENINGS) or table.option_at(lowered, 0):
         return None
-    words = ascii_words(lowered)
-    for markers in (STRONG, MEDIUM, REFUSAL, WEAK):
-        if contains_marker(lowered, markers, words):
-            return None
+    if text.rstrip(TRAILING)[-1:].isupper() or affirmed_hint(lowered):
+        return None
+    if ("a." in lowered or "a)" in lowered) and table.is_echo(lowered):
+        return None  # an echo needs "a." / "(a)" / "a)" before the first option (no colon here)
+    if _holds_marker(lowered):
+        return None
     return table.mentioned(lowered) or None

@@ -305,3 +305,17 @@ def _gate(markers: MarkerSet) -> tuple[frozenset[bytes], tuple[str, ...]]:
 
 
 _GATES = {id(markers): _gate(markers) for markers in (STRONG, TRUE_FALSE_STATEMENT, MEDIUM, WEAK, REFUSAL)}
+
+
+def marker_gate(sets: tuple[MarkerSet, ...]) -> tuple[frozenset[bytes], tuple[str, ...]]:
+    """One gate for several marker sets: (the words their markers may start, their other
+    ASCII keywords). An ASCII text whose :func:`ascii_words` miss the words and that holds
+    none of the keywords holds no marker of any of the sets.
+
+    >>> words, keywords = marker_gate((WEAK, REFUSAL))
+    >>> b"option" in words and b"sorry" in words, keywords
+    (True, ())
+    """
+    words = frozenset().union(*(_GATES[id(markers)][0] for markers in sets))
+    keywords = tuple(dict.fromkeys(k for markers in sets for k in _GATES[id(markers)][1]))
+    return words, keywords

@@ -59,7 +59,8 @@ _COLON_TAIL_CHARS = 40
 # An empty tuple means "commits to nothing"; None means "this layer found nothing".
 _UNUSABLE: tuple[int, ...] = ()
 
-_BRACKETED_LETTER = re.compile(r"[(\[]([A-Z])[)\]]")
+#: "(B)", "[C]": a letter in brackets names that option wherever it is (:meth:`_Mentions.mentions`).
+BRACKETED_LETTER = re.compile(r"[(\[]([A-Z])[)\]]")
 _LEADING_JUNK = re.compile(r"[\s\"'(\[{<#>:\-_]*")
 # "Q: <the question> A: <the answer>": the A is a label, not option A.
 _QA_LABELS = re.compile(r"\s*q(?:uestion)?:")
@@ -152,7 +153,7 @@ class _OptionTextList(_Response):
             found.append(match[0])
             while i < len(tokens) and tokens[i][1] < match[1]:
                 i += 1
-            if _BRACKETED_LETTER.match(self.text, tokens[i][1] if i < len(tokens) else len(self.text)):
+            if BRACKETED_LETTER.match(self.text, tokens[i][1] if i < len(tokens) else len(self.text)):
                 i += 3  # "Eyes (A), Background (C)": the label repeats the text
             while i < len(tokens) and tokens[i][0] in (")", "]", '"', "'", "."):
                 i += 1
@@ -282,7 +283,7 @@ class _Mentions(_Response):
                 return _UNUSABLE
             if letters.status == LETTERS and not is_negated(self.lowered, start, end + 2):
                 found.update(letters.indices)
-        brackets = _BRACKETED_LETTER.finditer(self.text) if "(" in self.text or "[" in self.text else ()
+        brackets = BRACKETED_LETTER.finditer(self.text) if "(" in self.text or "[" in self.text else ()
         for match in brackets:
             index = ord(match.group(1)) - 65
             if index < self.n_options and not is_negated(self.lowered, match.start(), match.end()):

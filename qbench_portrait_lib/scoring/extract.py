@@ -76,6 +76,7 @@ from qbench_portrait_lib.scoring.extract_fast import (
     TERSE_LETTERS,
     TERSE_TRUE_FALSE,
     plain_sentence,
+    plain_verdict,
     simple_letters,
     terse,
 )
@@ -168,6 +169,8 @@ def _prepared(response: str) -> str:
 def _fast(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
     """The fast paths (:mod:`.extract_fast`) on a prepared text; None: left to the reader."""
     indices = terse(text, table, question_type) if len(text) <= 6 else None
+    if question_type == "true_false":
+        return plain_verdict(text, table) if indices is None else indices
     if indices is None:
         indices = simple_letters(text, table, question_type)
     if indices is None:

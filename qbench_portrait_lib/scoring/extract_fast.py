@@ -21,13 +21,14 @@ from qbench_portrait_lib.scoring.extract_markers import (
     MEDIUM,
     REFUSAL,
     STRONG,
+    TRUE_FALSE_STATEMENT,
     WEAK,
-    ascii_words,
-    contains_marker,
-    marker_gate,
+    MarkerGate,
 )
 from qbench_portrait_lib.scoring.extract_options import OptionTable
 from qbench_portrait_lib.scoring.extract_reader import BRACKETED_LETTER, EVERY_STARTS, TRAILING
+from qbench_portrait_lib.scoring.extract_tf_layers import starts_with_a_word
+from qbench_portrait_lib.scoring.extract_true_false import read_true_false
 from qbench_portrait_lib.scoring.normalize import lower_same_length
 
 _TERSE = re.compile(r"[(\[]?([A-Za-z])[)\]]?[.:]?")
@@ -112,23 +113,9 @@ def simple_letters(text: str, table: OptionTable, question_type: str) -> tuple[i
     return tuple(indices) if indices[-1] < len(table.texts) else ()
 
 
-# The marker sets whose markers a plain sentence must not hold, gated in one test: the words
-# their markers can start and their other ASCII keywords (see extract_markers._present).
-_PLAIN_MARKERS = (STRONG, MEDIUM, REFUSAL, WEAK)
-_MARKER_WORDS, _MARKER_KEYWORDS = marker_gate(_PLAIN_MARKERS)
+# The markers a plain sentence must not hold.
+_PLAIN_MARKERS = MarkerGate(STRONG, MEDIUM, REFUSAL, WEAK)
 _OPENINGS = (*EVERY_STARTS, "only ")
-
-
-def _holds_marker(lowered: str) -> bool:
-    """True when the ASCII ``lowered`` holds a marker of :data:`_PLAIN_MARKERS`.
-
-    >>> _holds_marker("the face looks sharp."), _holds_marker("i'd say sharp."), _holds_marker("so sharp")
-    (False, True, True)
-    """
-    words = ascii_words(lowered)
-    if words.isdisjoint(_MARKER_WORDS) and not any(map(lowered.__contains__, _MARKER_KEYWORDS)):
-        return False  # the common case: no marker can be there
-    return any(contains_marker(lowered, markers, words) for markers in _PLAIN_MARKERS)
 
 
 def plain_sentence(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
@@ -168,6 +155,39 @@ def plain_sentence(text: str, table: OptionTable, question_type: str) -> tuple[i
         return None
     if ("a." in lowered or "a)" in lowered) and table.is_echo(lowered):
         return None  # an echo needs "a." / "(a)" / "a)" before the first option (no colon here)
-    if _holds_marker(lowered):
+    if _PLAIN_MARKERS.holds(lowered):
         return None
     return table.mentioned(lowered) or None
+
+
+# The markers a plain true/false verdict must not hold.
+_VERDICT_MARKERS = MarkerGate(STRONG, TRUE_FALSE_STATEMENT, REFUSAL)
+
+
+def plain_verdict(text: str, table: OptionTable) -> tuple[int, ...] | None:
+    """Fast path for a true/false response in plain ASCII that starts with a word and holds
+    no answer, statement or refusal marker ("No, the eyes are out of focus."): the verdict
+    of :func:`.extract_true_false.read_true_false`; None when it reads none (the claim of
+    the question is left to the reader) or for anything else.
+
+    The reader's layers before that verdict (the markers, a leading letter) read nothing
+    in such a text; tests/test_extract_properties.py checks the agreement.
+
+    >>> from qbench_portrait_lib.scoring.extract_options import option_table
+    >>> table = option_table(("True", "False"))
+    >>> plain_verdict("No, the eyes are out of focus.", table), plain_verdict("Yes!", table)
+    ((1,), (0,))
+    >>> plain_verdict("The answer is no.", table) is None, plain_verdict("(B) no", table) is None
+    (True, True)
+    """
+    if not text.isascii():
+        return None
+    lowered = text.lower()  # ASCII: the same as lower_same_length
+    if not starts_with_a_word(lowered):
+        return None  # a leading letter may be there ("B", "Option A")
+    if _VERDICT_MARKERS.holds(lowered):
+        return None
+    polarity = read_true_false(text)
+    if polarity is None:
+        return None
+    return (table.normalized.index("true" if polarity else "false"),)

@@ -307,15 +307,27 @@ def _gate(markers: MarkerSet) -> tuple[frozenset[bytes], tuple[str, ...]]:
 _GATES = {id(markers): _gate(markers) for markers in (STRONG, TRUE_FALSE_STATEMENT, MEDIUM, WEAK, REFUSAL)}
 
 
-def marker_gate(sets: tuple[MarkerSet, ...]) -> tuple[frozenset[bytes], tuple[str, ...]]:
-    """One gate for several marker sets: (the words their markers may start, their other
-    ASCII keywords). An ASCII text whose :func:`ascii_words` miss the words and that holds
-    none of the keywords holds no marker of any of the sets.
+class MarkerGate:
+    """Several marker sets tested together on an ASCII lower-cased text: one word gate for all
+    (the words their markers may start, their other ASCII keywords), then the exact tests.
 
-    >>> words, keywords = marker_gate((WEAK, REFUSAL))
-    >>> b"option" in words and b"sorry" in words, keywords
-    (True, ())
+    >>> gate = MarkerGate(WEAK, REFUSAL)
+    >>> gate.holds("the face looks sharp."), gate.holds("option b."), gate.holds("i'm not sure.")
+    (False, True, True)
+    >>> gate.holds("no blur here")  # a gate word, but no marker
+    False
     """
-    words = frozenset().union(*(_GATES[id(markers)][0] for markers in sets))
-    keywords = tuple(dict.fromkeys(k for markers in sets for k in _GATES[id(markers)][1]))
-    return words, keywords
+
+    __slots__ = ("keywords", "sets", "words")
+
+    def __init__(self, *sets: MarkerSet):
+        self.sets = sets
+        self.words = frozenset().union(*(_GATES[id(markers)][0] for markers in sets))
+        self.keywords = tuple(dict.fromkeys(k for markers in sets for k in _GATES[id(markers)][1]))
+
+    def holds(self, lowered: str) -> bool:
+        """True when the ASCII ``lowered`` holds a marker of one of the sets."""
+        words = ascii_words(lowered)
+        if words.isdisjoint(self.words) and not any(map(lowered.__contains__, self.keywords)):
+            return False  # the common case: no marker can be there
+        return any(contains_marker(lowered, markers, words) for markers in self.sets)

@@ -46,6 +46,20 @@ _LETTER_FILLERS = frozenset(
 )
 
 
+def starts_with_a_word(lowered: str) -> bool:
+    """True when ``lowered`` starts (after brackets and marks) with a word that can hold no
+    letter answer ("no, ...", "the eyes ..."; not "option a", "(b)"): the cheap exit of
+    :meth:`TrueFalseLayers.leading_letter`.
+
+    >>> starts_with_a_word("no, the eyes are soft."), starts_with_a_word("(b) false")
+    (True, False)
+    >>> starts_with_a_word("the b"), starts_with_a_word("b")
+    (False, False)
+    """
+    start = lowered.lstrip(_JUNK)
+    return start[1:2].isalpha() and not start.startswith(_FILLER_STARTS)
+
+
 class TrueFalseLayers:
     """Mixin: needs ``text``, ``lowered``, ``table``, ``n_options``, ``question``, ``conflict``."""
 
@@ -81,10 +95,7 @@ class TrueFalseLayers:
 
     def leading_letter(self) -> tuple[int, ...] | None:
         """A letter at the start, after "Option"/"Answer"-like fillers ("Option A", "(B)")."""
-        start = self.lowered.lstrip(_JUNK)
-        if (start[1:2].isalpha() and not start.startswith(_FILLER_STARTS)) or not _LEADING_LETTER.match(
-            self.lowered
-        ):
+        if starts_with_a_word(self.lowered) or not _LEADING_LETTER.match(self.lowered):
             return None  # cheap exit for ordinary sentences
         tokens = tokenize(self.text, 0, 80)
         j = 0

@@ -24,6 +24,8 @@ from qbench_portrait_lib.scoring.extract_markers import (
     TRUE_FALSE_STATEMENT,
     WEAK,
     MarkerGate,
+    ascii_words,
+    contains_marker,
 )
 from qbench_portrait_lib.scoring.extract_options import OptionTable
 from qbench_portrait_lib.scoring.extract_reader import BRACKETED_LETTER, EVERY_STARTS, TRAILING
@@ -160,8 +162,8 @@ def plain_sentence(text: str, table: OptionTable, question_type: str) -> tuple[i
     return table.mentioned(lowered) or None
 
 
-# The markers a plain true/false verdict must not hold.
-_VERDICT_MARKERS = MarkerGate(STRONG, TRUE_FALSE_STATEMENT, REFUSAL)
+# The statements a plain true/false verdict must not hold (their words leave it to the reader).
+_STATEMENTS = MarkerGate(STRONG, TRUE_FALSE_STATEMENT)
 
 
 def plain_verdict(text: str, table: OptionTable) -> tuple[int, ...] | None:
@@ -185,7 +187,8 @@ def plain_verdict(text: str, table: OptionTable) -> tuple[int, ...] | None:
     lowered = text.lower()  # ASCII: the same as lower_same_length
     if not starts_with_a_word(lowered):
         return None  # a leading letter may be there ("B", "Option A")
-    if _VERDICT_MARKERS.holds(lowered):
+    words = ascii_words(lowered)
+    if _STATEMENTS.may_hold(lowered, words) or contains_marker(lowered, REFUSAL, words):
         return None
     polarity = read_true_false(text)
     if polarity is None:

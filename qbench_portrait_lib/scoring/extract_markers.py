@@ -314,8 +314,8 @@ class MarkerGate:
     >>> gate = MarkerGate(WEAK, REFUSAL)
     >>> gate.holds("the face looks sharp."), gate.holds("option b."), gate.holds("i'm not sure.")
     (False, True, True)
-    >>> gate.holds("no blur here")  # a gate word, but no marker
-    False
+    >>> gate.holds("no blur here"), gate.may_hold("no blur here", ascii_words("no blur here"))
+    (False, True)
     """
 
     __slots__ = ("keywords", "sets", "words")
@@ -325,9 +325,14 @@ class MarkerGate:
         self.words = frozenset().union(*(_GATES[id(markers)][0] for markers in sets))
         self.keywords = tuple(dict.fromkeys(k for markers in sets for k in _GATES[id(markers)][1]))
 
+    def may_hold(self, lowered: str, words: frozenset[bytes]) -> bool:
+        """False when the ASCII ``lowered`` (of :func:`ascii_words` ``words``) holds no marker
+        of the sets; True when it may (one of their words or keywords is there)."""
+        return not words.isdisjoint(self.words) or any(map(lowered.__contains__, self.keywords))
+
     def holds(self, lowered: str) -> bool:
         """True when the ASCII ``lowered`` holds a marker of one of the sets."""
         words = ascii_words(lowered)
-        if words.isdisjoint(self.words) and not any(map(lowered.__contains__, self.keywords)):
+        if not self.may_hold(lowered, words):
             return False  # the common case: no marker can be there
         return any(contains_marker(lowered, markers, words) for markers in self.sets)

@@ -89,6 +89,26 @@ def _conditional_before(text: str, start: int) -> bool:
     return CONDITIONAL.search(window, max(0, start - 60) - first) is not None
 
 
+# The statements _SIMPLE_LETTERS reads that start with a lower-case word ("The answer is B").
+_ANSWER_OPENINGS = tuple(f"{a}{b}answer" for a in ("", "the ") for b in ("", "final ", "correct "))
+
+
+def _ordinary_start(text: str) -> bool:
+    """True when the ASCII ``text`` starts with a lower-case word that opens no answer
+    statement ("The face ...", "Blurry"): :data:`_SIMPLE_LETTERS` cannot match it then
+    (a letter list starts with a capital or a bracket followed by no lower-case letter).
+
+    >>> _ordinary_start("The face is sharp"), _ordinary_start("The answer is B"), _ordinary_start("B.")
+    (True, False, False)
+    """
+    return (
+        "a" <= text[1:2] <= "z"
+        and text[:1].isalpha()
+        and text.isascii()
+        and not text.lower().startswith(_ANSWER_OPENINGS)
+    )
+
+
 def simple_letters(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] | None:
     """Fast path for "The answer is B.", "Answer: A, C", "A and C", "答案是B", "\\boxed{B}" and
     long responses ending in "Final answer: C"; None for anything else.
@@ -98,6 +118,8 @@ def simple_letters(text: str, table: OptionTable, question_type: str) -> tuple[i
     if question_type == "true_false":
         return None
     if len(text) <= 80:
+        if _ordinary_start(text):
+            return None
         match = _SIMPLE_LETTERS.fullmatch(text)
     else:  # a chain of thought ending in its final answer: its last answer statement
         match = _FINAL_LETTERS.search(text, len(text) - _FINAL_WINDOW)

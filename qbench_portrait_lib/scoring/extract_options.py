@@ -106,13 +106,17 @@ def negation_scope(text: str, lowered: str, end: int) -> str | None:
 class OptionTable:
     """Normalised option texts and the matchers built from them (cheap to build)."""
 
-    __slots__ = ("first_characters", "longest_first", "normalized", "texts")
+    __slots__ = ("first_characters", "longest_first", "normalized", "searches", "texts")
 
     def __init__(self, texts: tuple[str, ...]):
         self.texts = texts
         self.normalized = tuple(normalize_option(text) for text in texts)
         self.longest_first = tuple(sorted(range(len(texts)), key=lambda i: (-len(self.normalized[i]), i)))
         self.first_characters = frozenset(text[:1] for text in self.normalized)
+        # (text, length, index) of the non-empty texts, longest first: what the searches loop over
+        self.searches = tuple(
+            (self.normalized[i], len(self.normalized[i]), i) for i in self.longest_first if self.normalized[i]
+        )
 
     def __repr__(self) -> str:
         return f"OptionTable({self.texts!r})"
@@ -121,10 +125,9 @@ class OptionTable:
         """(option index, end) of the longest option text starting at ``position``."""
         if lowered[position : position + 1] not in self.first_characters:
             return None
-        for i in self.longest_first:
-            text = self.normalized[i]
-            end = position + len(text)
-            if text and lowered.startswith(text, position) and not lowered[end : end + 1].isalnum():
+        for text, size, i in self.searches:
+            end = position + size
+            if lowered.startswith(text, position) and not lowered[end : end + 1].isalnum():
                 return i, end
         return None
 
@@ -132,17 +135,18 @@ class OptionTable:
         """(start, end, index) of the option texts in ``lowered``: leftmost first, and where
         mentions overlap the longest wins (like a regex alternation sorted longest first)."""
         candidates = []
-        for i in self.longest_first:
-            text = self.normalized[i]
-            position = lowered.find(text) if text else -1
+        for text, size, i in self.searches:
+            position = lowered.find(text)
             while position >= 0:
-                end = position + len(text)
+                end = position + size
                 if (
                     not (position and lowered[position - 1].isalnum())
                     and not lowered[end : end + 1].isalnum()
                 ):
-                    candidates.append((position, -len(text), end, i))
+                    candidates.append((position, -size, end, i))
                 position = lowered.find(text, position + 1)
+        if len(candidates) < 2:  # the common case: nothing to sort or drop
+            return [(start, end, i) for start, _, end, i in candidates]
         candidates.sort()
         kept, last_end = [], 0
         for start, _, end, i in candidates:

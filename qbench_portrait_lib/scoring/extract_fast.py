@@ -73,6 +73,21 @@ def terse(text: str, table: OptionTable, question_type: str) -> tuple[int, ...] 
     return (index,) if index < len(table.texts) else ()
 
 
+def _final_statement(text: str) -> re.Match[str] | None:
+    """:data:`_FINAL_LETTERS` searched in the last :data:`_FINAL_WINDOW` characters. In an
+    ASCII text it is tried at the last "answer" only: a match holds no other "answer" after
+    its start (a letter list has no lower-case word), so no match starts anywhere else.
+
+    >>> _final_statement("Not A. The answer is B, C.").group(), _final_statement("The answer is B, I think")
+    ('answer is B, C.', None)
+    """
+    start = max(0, len(text) - _FINAL_WINDOW)
+    if not text.isascii():
+        return _FINAL_LETTERS.search(text, start)
+    position = text[start:].lower().rfind("answer")
+    return None if position < 0 else _FINAL_LETTERS.match(text, start + position)
+
+
 def _conditional_before(text: str, start: int) -> bool:
     """True when "whether"/"if" opens the clause ending at ``start`` (:data:`CONDITIONAL` on
     the lower-cased text), lower-casing only the 60 characters before it in an ASCII text.
@@ -122,7 +137,7 @@ def simple_letters(text: str, table: OptionTable, question_type: str) -> tuple[i
             return None
         match = _SIMPLE_LETTERS.fullmatch(text)
     else:  # a chain of thought ending in its final answer: its last answer statement
-        match = _FINAL_LETTERS.search(text, len(text) - _FINAL_WINDOW)
+        match = _final_statement(text)
         if match is not None:
             start = match.start()
             if (start and text[start - 1].isalnum()) or _conditional_before(text, start):

@@ -76,19 +76,26 @@ def bound_length(text: str) -> str:
     return text[:HEAD_CHARS] + _WINDOW_GAP + text[-TAIL_CHARS:]
 
 
+def _has_latex_wrapper(text: str) -> bool:
+    """True when ``text`` may hold a LaTeX wrapper that folding unwraps (``\\text{B}``)."""
+    return "\\text" in text or "\\math" in text or "\\mbox" in text
+
+
 def prepare_response(response: str) -> str:
     """Everything answer extraction does to a response before reading it (see module doc).
 
     >>> prepare_response("  B.  "), prepare_response("**B**"), prepare_response("B\\r\\n")
     ('B.', 'B', 'B')
+    >>> prepare_response("\\\\boxed{B}"), prepare_response("\\\\boxed{\\\\text{B}}")
+    ('\\\\boxed{B}', '\\\\boxed{B}')
     """
     if (
         response.isascii()
         and "<" not in response
         and "*" not in response
         and "`" not in response
-        and "\\" not in response
         and "\r" not in response
+        and ("\\" not in response or not _has_latex_wrapper(response))
     ):  # fast path (C substring tests): no reasoning block to strip and nothing to fold
         return bound_length(response).strip()
     return fold_characters(bound_length(strip_reasoning(response))).strip()

@@ -28,7 +28,7 @@ from qbench_portrait_lib.scoring.extract_markers import (
     contains_marker,
 )
 from qbench_portrait_lib.scoring.extract_options import OptionTable
-from qbench_portrait_lib.scoring.extract_reader import BRACKETED_LETTER, EVERY_STARTS, TRAILING
+from qbench_portrait_lib.scoring.extract_reader import BRACKETED_LETTER, EVERY_STARTS, TRAILING, Reader
 from qbench_portrait_lib.scoring.extract_tf_layers import starts_with_a_word
 from qbench_portrait_lib.scoring.extract_true_false import read_true_false
 from qbench_portrait_lib.scoring.normalize import lower_same_length
@@ -199,34 +199,44 @@ def plain_sentence(text: str, table: OptionTable, question_type: str) -> tuple[i
     return table.mentioned(lowered) or None
 
 
-# The statements a plain true/false verdict must not hold (their words leave it to the reader).
-_STATEMENTS = MarkerGate(STRONG, TRUE_FALSE_STATEMENT)
+# Answer statements leave a true/false response to the reader; claim statements ("The
+# statement is correct") are read by the reader's layer for them alone.
+_ANSWERS = MarkerGate(STRONG)
+_CLAIM_STATEMENTS = MarkerGate(TRUE_FALSE_STATEMENT)
 
 
 def plain_verdict(text: str, table: OptionTable) -> tuple[int, ...] | None:
-    """Fast path for a true/false response in plain ASCII that starts with a word and holds
-    no answer, statement or refusal marker ("No, the eyes are out of focus."): the verdict
-    of :func:`.extract_true_false.read_true_false`; None when it reads none (the claim of
-    the question is left to the reader) or for anything else.
+    """Fast path for a true/false response in plain ASCII without an answer statement: what
+    a claim statement says ("Yes, the statement is correct."), else, when it starts with a
+    word and holds no refusal, the verdict of :func:`.extract_true_false.read_true_false`
+    ("No, the eyes are out of focus."); None when neither reads a verdict (the claim of the
+    question is left to the reader) or for anything else.
 
-    The reader's layers before that verdict (the markers, a leading letter) read nothing
-    in such a text; tests/test_extract_properties.py checks the agreement.
+    Without an answer marker the reader's first layer reads nothing, so its second (the
+    claim statements) decides when it reads a verdict; without those and a refusal, a
+    text starting with a word holds no leading letter, so the verdict words decide.
+    tests/test_extract_properties.py checks the agreement.
 
     >>> from qbench_portrait_lib.scoring.extract_options import option_table
     >>> table = option_table(("True", "False"))
     >>> plain_verdict("No, the eyes are out of focus.", table), plain_verdict("Yes!", table)
     ((1,), (0,))
+    >>> plain_verdict("Yes, but the statement is not correct.", table)
+    (1,)
     >>> plain_verdict("The answer is no.", table) is None, plain_verdict("(B) no", table) is None
     (True, True)
     """
     if not text.isascii():
         return None
     lowered = text.lower()  # ASCII: the same as lower_same_length
-    if not starts_with_a_word(lowered):
-        return None  # a leading letter may be there ("B", "Option A")
     words = ascii_words(lowered)
-    if _STATEMENTS.may_hold(lowered, words) or contains_marker(lowered, REFUSAL, words):
+    if _ANSWERS.may_hold(lowered, words):
         return None
+    if _CLAIM_STATEMENTS.may_hold(lowered, words):
+        reader = Reader(text, table, "true_false", lowered=(lowered, words))
+        return reader.last_statement(TRUE_FALSE_STATEMENT) or None  # (): a conflict, for the reader
+    if not starts_with_a_word(lowered) or contains_marker(lowered, REFUSAL, words):
+        return None  # a leading letter ("B", "Option A") or a refusal
     polarity = read_true_false(text)
     if polarity is None:
         return None

@@ -101,11 +101,23 @@ _ENUMERATED = re.compile(r"[0-9][.)] ?[A-Z](?![a-z])")
 class _Response:
     """One prepared response and one option table: the state every layer reads."""
 
-    def __init__(self, text: str, table: OptionTable, question_type: str, question: str | None = None):
+    def __init__(
+        self,
+        text: str,
+        table: OptionTable,
+        question_type: str,
+        question: str | None = None,
+        lowered: tuple[str, frozenset[bytes] | None] | None = None,
+    ):
+        """``lowered``: (:func:`.lower_same_length`, :func:`.ascii_words` of it) of ``text``
+        when the caller has them already."""
         self.question = question
         self.text = text
-        self.lowered = lower_same_length(text)
-        self.words = ascii_words(self.lowered)
+        if lowered is None:
+            self.lowered = lower_same_length(text)
+            self.words = ascii_words(self.lowered)
+        else:
+            self.lowered, self.words = lowered
         self.table = table
         self.question_type = question_type
         self.n_options = len(table.texts)

@@ -11,9 +11,10 @@ from qbench_portrait_lib.scoring.extract import (
     TERSE_TRUE_FALSE,
     extract_answer,
     extract_indices,
+    extract_reading,
     read_prepared,
 )
-from qbench_portrait_lib.scoring.extract_fast import plain_sentence
+from qbench_portrait_lib.scoring.extract_fast import plain_sentence, plain_verdict
 from qbench_portrait_lib.scoring.extract_options import option_table
 from qbench_portrait_lib.scoring.normalize import HEAD_CHARS, TAIL_CHARS, normalize_option, prepare_response
 
@@ -306,9 +307,15 @@ SENTENCE_PIECES = (
     "The face ", "the ", "looks ", "is ", "not ", "no ", "rather than ", "sharp", "Sharp", "slightly blurry",
     "very blurry", "blurred", " overall", " and ", " or ", ", ", ".", "!", "?", " ", "I think ", "answer ",
     "correct ", "best ", "only ", "all ", "option ", "B ", "C", "would ", "isn't ", "(", ")", ":", "-",
-    "cannot tell ", "Q", "ok", "yes", "\n",
+    "cannot tell ", "Q", "ok", "yes", "\n", "[", "]", "(7)", "(b)", "(B)", "[C]", " (7)", "noisy", "a.", "a)",
+    "it ", "so ", "bright ", "(a) ", '"', "\\",
 )  # fmt: skip
-SENTENCE_OPTIONS = (["Sharp", "Slightly blurry", "Very blurry"], ["Very blurry", "Sharp", "Blurred", "Noisy"])
+# Brackets inside option texts ("Noisy (7)") are read by the plain-sentence path too.
+SENTENCE_OPTIONS = (
+    ["Sharp", "Slightly blurry", "Very blurry"],
+    ["Very blurry", "Sharp", "Blurred", "Noisy"],
+    ["Sharp", "Very blurry (7)", "Noisy (b)", "Noisy [C]"],
+)
 
 
 @settings(max_examples=800, deadline=None)
@@ -332,10 +339,56 @@ def test_plain_sentence_fast_path_agrees_with_the_rules(pieces, options, questio
         ("The eyes look sharp and the hair very blurry.", (0, 2)),
         ("The face is not sharp.", None),  # nothing named: left to the reader
         ("The answer is sharp.", None),  # an answer marker: left to the reader
+        ("The face looks very blurry (7) overall.", (3,)),  # brackets of an option text
+        ("The face looks noisy (b) or sharp.", (0, 4)),
+        ("The face looks sharp (A).", None),  # a bracketed letter: left to the reader
+        ("The face looks sharp [B].", None),
     ],
 )
 def test_plain_sentence_fast_path_is_taken_and_agrees(response, expected):
-    options = ("Sharp", "Slightly blurry", "Very blurry")
+    options = ("Sharp", "Slightly blurry", "Very blurry", "Very blurry (7)", "Noisy (b)")
     assert plain_sentence(response, option_table(options), "multiple_choice") == expected
     full = read_prepared(prepare_response(response), options, "multiple_choice")
+    assert expected is None or full == expected
+
+
+VERDICT_PIECES = (
+    "No", "Yes", "no", "yes", "Nope", "True", "false", "Correct", "incorrect", "not ", "Not at all",
+    "Definitely", "I don't think so", "I agree", "right", "The statement is ", "the claim is ",
+    "The description is ", "not true", "correct", "wrong", ", ", ". ", "! ", "? ", " ", " - ", ":", "\n",
+    "the eyes are out of focus", "it is ", "it looks accurate", "I think ", "Answer: ", "B", "A", "(B)",
+    "Option A", "A. False", "whether ", "if ", "I can't tell", "not sure", "sorry", "and ", "or ", "/",
+    "I wouldn't say ", "holds", "答案", "对",
+)  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(VERDICT_PIECES), min_size=1, max_size=10),
+    options=st.sampled_from([["True", "False"], ["False", "True"]]),
+    question=st.sampled_from([None, "The eyes are sharp."]),
+)
+def test_plain_verdict_fast_path_agrees_with_the_rules(pieces, options, question):
+    response = "".join(pieces)
+    full = read_prepared(prepare_response(response), options, "true_false", question)
+    assert extract_indices(response, options, "true_false", question) == full, response
+    assert extract_reading(response, options, "true_false", question).indices == full, response
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        ("No, the eyes are out of focus.", (1,)),  # the verdict words
+        ("Yes, the statement is correct.", (0,)),  # the claim statement
+        ("Yes, but the statement is not correct.", (1,)),
+        ("The eyes look soft.", None),  # no verdict word: the claim of the question, in the reader
+        ("Answer: yes", None),  # an answer marker: left to the reader
+        ("B", None),  # a leading letter: left to the reader
+        ("I cannot tell, no.", None),  # a refusal: left to the reader
+    ],
+)
+def test_plain_verdict_fast_path_is_taken_and_agrees(response, expected):
+    options = ("True", "False")
+    assert plain_verdict(response, option_table(options)) == expected
+    full = read_prepared(prepare_response(response), options, "true_false", "The eyes are sharp.")
     assert expected is None or full == expected

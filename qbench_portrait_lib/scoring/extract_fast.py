@@ -237,7 +237,7 @@ def plain_verdict(text: str, table: OptionTable) -> tuple[int, ...] | None:
         return reader.last_statement(TRUE_FALSE_STATEMENT) or None  # (): a conflict, for the reader
     if not starts_with_a_word(lowered) or contains_marker(lowered, REFUSAL, words):
         return None  # a leading letter ("B", "Option A") or a refusal
-    polarity = read_true_false(text)
+    polarity = read_true_false(text, words)
     if polarity is None:
         return None
     return (table.normalized.index("true" if polarity else "false"),)

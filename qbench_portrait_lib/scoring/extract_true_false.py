@@ -224,16 +224,35 @@ def true_false_mentions(lowered: str) -> list[tuple[int, bool]]:
     return found
 
 
-def read_true_false(text: str) -> bool | None:
+# The verdict words as :func:`.extract_markers.ascii_words` gives them.
+_VERDICT_WORDS = frozenset(word.encode("ascii") for word in _WORDS)
+
+
+# The verdict words as :func:`.extract_markers.ascii_words` gives them.
+_VERDICT_WORDS = frozenset(word.encode("ascii") for word in _WORDS)
+
+
+def _may_offer_both(words: frozenset[bytes] | None) -> bool:
+    """False when an ASCII text of these words cannot offer both verdicts (:func:`offers_both`
+    needs two different verdict words, or one and "not"); True when it may, or for None."""
+    return words is None or b"not" in words or len(words & _VERDICT_WORDS) > 1
+
+
+def read_true_false(text: str, words: frozenset[bytes] | None = None) -> bool | None:
     """Verdict of a free-text response without an explicit answer statement.
 
     A verdict at the very start ("No, ...", "Not true.", "正确。", "Not at all.", "I don't
     think so.") decides; otherwise every
     verdict word in the response must agree, and mixed or absent ones give None, as does a
-    response offering both ("Yes and no").
+    response offering both ("Yes and no"). ``words``, the :func:`.extract_markers.ascii_words`
+    of an ASCII text, skips the test for both verdicts when the text cannot offer them (one
+    verdict word at most, and no "not").
+
+    >>> read_true_false("No, the eyes are soft.", frozenset({b"no", b"the", b"eyes", b"are", b"soft"}))
+    False
     """
     lowered = text.lower()
-    if offers_both(lowered):
+    if _may_offer_both(words) and offers_both(lowered):
         return None
     start = 0
     while start < len(lowered) and not lowered[start].isalnum():

@@ -247,7 +247,7 @@ def extract_answer(
             index = TERSE_LETTERS.get(response)
             if index is not None:
                 return (table.texts[index],) if index < len(table.texts) else None
-    text = _prepared(response)
+    text = prepare_response(response) if type(response) is str else _prepared(response)
     indices = _fast(text, table, question_type) if text else _UNUSABLE
     if indices is None:
         indices = _read(text, table, question_type, question).indices

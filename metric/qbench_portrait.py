@@ -4,13 +4,15 @@ It declares the input features, turns label ints into names, and calls
 ``score_predictions``; all of the scoring lives in plain functions that need no evaluate.
 """
 
+import functools
+import operator
+
 import datasets
 import evaluate
 
 from qbench_portrait_lib.contract.columns import CONTRACT
+from qbench_portrait_lib.contract.row_batch import checked_batch
 from qbench_portrait_lib.contract.rows import CheckedRow
-from qbench_portrait_lib.contract.rows import checked_row
-from qbench_portrait_lib.contract.rows import describe
 from qbench_portrait_lib.scoring.api import score_predictions
 from qbench_portrait_lib.contract.about import CITATION as _CITATION
 
@@ -101,6 +103,12 @@ Examples:
 
 #: The reference columns (every contract column but the image) and their kinds.
 _REFERENCE_KINDS = {column.name: column.kind for column in CONTRACT if column.kind != "image"}
+#: The scorer's row fields (the reference columns, in contract order), read from a stored reference at once.
+_FIELDS = CheckedRow._fields
+_GET_FIELDS = operator.itemgetter(*_FIELDS)
+_LIST_POSITIONS = [position for position, name in enumerate(_FIELDS) if _REFERENCE_KINDS[name] == "strings"]
+_new_row = functools.partial(tuple.__new__, CheckedRow)
+_RESPONSE_TYPES = frozenset((str, type(None)))
 
 
 def _reference_features() -> dict:
@@ -116,36 +124,49 @@ def _reference_features() -> dict:
     }
 
 
-def _as_names(reference, index, circular=False):
-    """A checked copy of one reference, labels as names, ready for evaluate's features.
+def _as_names(references, circular=False):
+    """Checked copies of a batch of references, labels as names, ready for evaluate's features.
 
-    In the ``circular`` configuration the reference also carries ``option_order``: the
-    options in the order this variant was asked with (checked by the scorer to be a rotation).
+    In the ``circular`` configuration each reference also carries ``option_order``: the
+    options in the order its variant was asked with (checked by the scorer to be a rotation).
     """
-    row = checked_row(reference, describe(index, reference, noun="reference"))
-    stored = {
-        name: list(value) if _REFERENCE_KINDS[name] == "strings" else value
-        for name, value in zip(row._fields, row, strict=True)
-    }
-    if circular:
-        order = reference.get("option_order") if hasattr(reference, "get") else None
-        if not isinstance(order, (list, tuple)) or not all(isinstance(text, str) for text in order):
+    if circular:  # the first bad row wins, its contract problems before its option order
+        bad = next((index for index, ref in enumerate(references) if _option_order(ref) is None), None)
+        if bad is not None:
+            row = checked_batch(references[: bad + 1], noun="reference")[bad]
+            order = _order_value(references[bad])
             raise ValueError(
-                f"reference {index} (id {row.id!r}): the circular configuration needs 'option_order', "
+                f"reference {bad} (id {row.id!r}): the circular configuration needs 'option_order', "
                 f"the options in the order asked (a list of strings), got {order!r:.80}"
             )
-        stored["option_order"] = list(order)
+    rows = checked_batch(references, noun="reference")
+    stored = [dict(zip(_FIELDS, row, strict=True)) for row in rows]  # evaluate stores the tuples as lists
+    if circular:
+        for record, reference in zip(stored, references, strict=True):
+            record["option_order"] = _option_order(reference)
     return stored
 
 
-def _stored_reference(stored):
-    """A reference as ``_as_names`` stored it (after checking it), back as the scorer's row."""
-    return CheckedRow(
-        **{
-            name: tuple(stored[name]) if kind == "strings" else stored[name]
-            for name, kind in _REFERENCE_KINDS.items()
-        }
-    )
+def _order_value(reference):
+    return reference.get("option_order") if hasattr(reference, "get") else None
+
+
+def _option_order(reference):
+    """A reference's ``option_order`` as a list of strings, None when it has none such."""
+    order = _order_value(reference)
+    if not isinstance(order, (list, tuple)) or not all(isinstance(text, str) for text in order):
+        return None
+    return list(order)
+
+
+def _stored_references(stored):
+    """References as ``_as_names`` stored them (after checking them), back as the scorer's rows."""
+    if not stored:
+        return []
+    columns = list(zip(*map(_GET_FIELDS, stored), strict=True))
+    for position in _LIST_POSITIONS:
+        columns[position] = map(tuple, columns[position])
+    return list(map(_new_row, zip(*columns, strict=True)))
 
 
 def _features(circular):
@@ -153,6 +174,13 @@ def _features(circular):
     if circular:
         references["option_order"] = datasets.List(datasets.Value("string"))
     return datasets.Features({"predictions": datasets.Value("string"), "references": references})
+
+
+def _as_responses(predictions, references):
+    """The predictions with None as "" (a batch of plain strings and Nones passes at once)."""
+    if set(map(type, predictions)) <= _RESPONSE_TYPES:
+        return ["" if prediction is None else prediction for prediction in predictions]
+    return [_as_response(p, i, r) for i, (p, r) in enumerate(zip(predictions, references, strict=True))]
 
 
 def _as_response(prediction, index, reference):
@@ -195,16 +223,14 @@ class QbenchPortrait(evaluate.Metric):
                     f"expected one prediction per reference: got {len(predictions)} predictions "
                     f"for {len(references)} references"
                 )
-            references = [_as_names(r, i, self._circular) for i, r in enumerate(references)]
-            predictions = [
-                _as_response(p, i, r) for i, (p, r) in enumerate(zip(predictions, references, strict=True))
-            ]
+            references = _as_names(list(references), self._circular)
+            predictions = _as_responses(predictions, references)
         return super().add_batch(predictions=predictions, references=references, **kwargs)
 
     def add(self, *, prediction=None, reference=None, **kwargs):
         """Validate one item like ``add_batch``."""
         if reference is not None:
-            reference = _as_names(reference, 0, self._circular)
+            reference = _as_names([reference], self._circular)[0]
             prediction = _as_response(prediction, 0, reference)
         return super().add(prediction=prediction, reference=reference, **kwargs)
 
@@ -223,7 +249,7 @@ class QbenchPortrait(evaluate.Metric):
         orders = [reference["option_order"] for reference in references] if self._circular else None
         return score_predictions(
             predictions,
-            [_stored_reference(reference) for reference in references],
+            _stored_references(references),
             judge=judge,
             reader=reader,
             return_details=return_details,

@@ -23,9 +23,11 @@ in :class:`~qbench_portrait_lib.scoring.aggregate` 's true/false summary; report
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from qbench_portrait_lib.contract.columns import option_letter
@@ -42,6 +44,9 @@ class PositionAnswer(NamedTuple):
     order: tuple[str, ...]
     parsed: tuple[str, ...] | None
     answer: tuple[str, ...]
+
+
+_new_answer = partial(tuple.__new__, PositionAnswer)  # from its four fields in order
 
 
 @dataclass(frozen=True)
@@ -72,11 +77,16 @@ class PositionBias:
 
 
 def _position(order: Sequence[str], texts: Iterable[str]) -> int | None:
-    """The position of the single text in ``texts`` within ``order`` (None unless exactly one)."""
-    texts = tuple(texts)
+    """The position of the single text in ``texts`` within ``order`` (None unless exactly one).
+
+    >>> _position(("a", "b"), ("b",)), _position(["a", "b"], ["a", "b"]), _position(("a",), ("c",))
+    (1, None, None)
+    """
+    if texts.__class__ is not tuple:
+        texts = tuple(texts)
     if len(texts) != 1 or texts[0] not in order:
         return None
-    return list(order).index(texts[0])
+    return (order if order.__class__ is tuple or order.__class__ is list else list(order)).index(texts[0])
 
 
 def _uniformity(groups: dict[int, tuple[Counter[int], Counter[int]]]) -> ChiSquareTest:
@@ -93,30 +103,35 @@ def _uniformity(groups: dict[int, tuple[Counter[int], Counter[int]]]) -> ChiSqua
     return ChiSquareTest(statistic, dof, chi_square_sf(statistic, dof)) if dof else _UNDEFINED
 
 
+def _tallies(
+    sizes: Sequence[int], positions: Sequence[int | None]
+) -> tuple[Counter[int], dict[int, Counter[int]]]:
+    """Counts per position, overall and per option count (groups in order of first appearance).
+
+    >>> _tallies([2, 3, 2], [1, None, 1])
+    (Counter({1: 2}), {2: Counter({1: 2}), 3: Counter()})
+    """
+    groups: dict[int, Counter[int]] = {size: Counter() for size in dict.fromkeys(sizes)}
+    totals: Counter[int] = Counter()
+    for (size, position), count in Counter(zip(sizes, positions, strict=True)).items():
+        if position is not None:
+            groups[size][position] = count
+            totals[position] += count
+    return totals, groups
+
+
 def position_bias(answers: Sequence[PositionAnswer]) -> PositionBias:
     """Tally the picks and gold positions of ``answers`` (any run, circular or not)."""
-    groups: dict[int, tuple[Counter[int], Counter[int]]] = defaultdict(lambda: (Counter(), Counter()))
-    picks: Counter[int] = Counter()
-    golds: Counter[int] = Counter()
-    width, asked, select_all, multi = 0, 0, 0, 0
-    for answer in answers:
-        if answer.question_type == "multiple_choice" and answer.parsed is not None:
-            multi += 1
-            select_all += set(answer.parsed) == set(answer.order)
-        if answer.question_type != "single_choice":
-            continue
-        asked += 1
-        width = max(width, len(answer.order))
-        group_picks, group_golds = groups[len(answer.order)]
-        gold = _position(answer.order, answer.answer)
-        if gold is not None:
-            golds[gold] += 1
-            group_golds[gold] += 1
-        pick = None if answer.parsed is None else _position(answer.order, answer.parsed)
-        if pick is not None:
-            picks[pick] += 1
-            group_picks[pick] += 1
-    responses = sum(picks.values())
+    single = [answer for answer in answers if answer.question_type == "single_choice"]
+    multi = [a for a in answers if a.question_type == "multiple_choice" and a.parsed is not None]
+    select_all = sum(set(answer.parsed) == set(answer.order) for answer in multi)
+    sizes = [len(answer.order) for answer in single]
+    golds, gold_groups = _tallies(sizes, [_position(a.order, a.answer) for a in single])
+    picks, pick_groups = _tallies(
+        sizes, [None if a.parsed is None else _position(a.order, a.parsed) for a in single]
+    )
+    groups = {size: (pick_groups[size], gold_groups[size]) for size in gold_groups}
+    width, asked, responses = max(sizes, default=0), len(single), sum(picks.values())
     return PositionBias(
         positions=tuple(option_letter(p) for p in range(width)),
         pick_counts=tuple(picks[p] for p in range(width)),
@@ -125,13 +140,16 @@ def position_bias(answers: Sequence[PositionAnswer]) -> PositionBias:
         gold_share=tuple(golds[p] / asked if asked else NAN for p in range(width)),
         responses=responses,
         chi_square=_uniformity(groups),
-        select_all_rate=select_all / multi if multi else NAN,
+        select_all_rate=select_all / len(multi) if multi else NAN,
     )
 
 
 def position_answers(references: Sequence[Any], items: Sequence[Any]) -> list[PositionAnswer]:
     """Position answers of scored items: each reference's options are the order it was asked in."""
-    return [
-        PositionAnswer(ref.question_type, tuple(ref.options), item.parsed, tuple(ref.answer))
-        for ref, item in zip(references, items, strict=True)
-    ]
+    columns = (
+        map(attrgetter("question_type"), references),
+        map(tuple, map(attrgetter("options"), references)),
+        map(attrgetter("parsed"), items),
+        map(tuple, map(attrgetter("answer"), references)),
+    )
+    return list(map(_new_answer, zip(*columns, strict=True)))

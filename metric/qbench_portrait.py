@@ -12,6 +12,7 @@ import evaluate
 
 from qbench_portrait_lib.contract.columns import CONTRACT
 from qbench_portrait_lib.contract.row_batch import checked_batch
+from qbench_portrait_lib.contract.row_batch import checked_dicts
 from qbench_portrait_lib.contract.rows import CheckedRow
 from qbench_portrait_lib.scoring.api import score_predictions
 from qbench_portrait_lib.contract.about import CITATION as _CITATION
@@ -105,7 +106,7 @@ Examples:
 _REFERENCE_KINDS = {column.name: column.kind for column in CONTRACT if column.kind != "image"}
 #: The scorer's row fields (the reference columns, in contract order), read from a stored reference at once.
 _FIELDS = CheckedRow._fields
-_GET_FIELDS = operator.itemgetter(*_FIELDS)
+_GETTERS = [operator.itemgetter(name) for name in _FIELDS]
 _LIST_POSITIONS = [position for position, name in enumerate(_FIELDS) if _REFERENCE_KINDS[name] == "strings"]
 _new_row = functools.partial(tuple.__new__, CheckedRow)
 _RESPONSE_TYPES = frozenset((str, type(None)))
@@ -139,8 +140,7 @@ def _as_names(references, circular=False):
                 f"reference {bad} (id {row.id!r}): the circular configuration needs 'option_order', "
                 f"the options in the order asked (a list of strings), got {order!r:.80}"
             )
-    rows = checked_batch(references, noun="reference")
-    stored = [dict(zip(_FIELDS, row, strict=True)) for row in rows]  # evaluate stores the tuples as lists
+    stored = checked_dicts(references, noun="reference")  # evaluate copies the lists as it stores them
     if circular:
         for record, reference in zip(stored, references, strict=True):
             record["option_order"] = _option_order(reference)
@@ -163,7 +163,7 @@ def _stored_references(stored):
     """References as ``_as_names`` stored them (after checking them), back as the scorer's rows."""
     if not stored:
         return []
-    columns = list(zip(*map(_GET_FIELDS, stored), strict=True))
+    columns = [list(map(getter, stored)) for getter in _GETTERS]
     for position in _LIST_POSITIONS:
         columns[position] = map(tuple, columns[position])
     return list(map(_new_row, zip(*columns, strict=True)))

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
-from itertools import chain
+from itertools import chain, compress, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -35,10 +35,11 @@ from qbench_portrait_lib.contract.errors import QBenchError
 from qbench_portrait_lib.contract.rows import CheckedRow, check_row, describe
 from qbench_portrait_lib.contract.rules import question_problems, region_problems
 
-_ALL_COLUMNS = itemgetter(*REFERENCE_COLUMNS)
+_GETTERS = tuple(map(itemgetter, REFERENCE_COLUMNS))
 _POSITION = {name: position for position, name in enumerate(REFERENCE_COLUMNS)}
 _SEQUENCES = frozenset((list, tuple))
 _LABEL_TYPES = frozenset((str, int))
+_LISTS = tuple(position for position, name in enumerate(REFERENCE_COLUMNS) if BY_NAME[name].kind == "strings")
 _new_row = partial(tuple.__new__, CheckedRow)  # the fields come in contract order, all of them
 
 
@@ -65,14 +66,14 @@ def _plain_column(kind: str, may_be_empty: bool, lookup: dict[Any, str], column:
     ['local', 'global']
     >>> _plain_column("string", False, {}, ("q1", " ")) is None  # blank where text is needed
     True
-    >>> _plain_column("strings", False, {}, (["A", "B"], ("C",)))
-    [('A', 'B'), ('C',)]
+    >>> _plain_column("strings", False, {}, [["A", "B"], ("C",)]), _plain_column("strings", False, {}, [[1]])
+    ([['A', 'B'], ('C',)], None)
     """
     classes = set(map(type, column))
     if kind == "strings":
         if not classes <= _SEQUENCES or not set(map(type, chain.from_iterable(column))) <= {str}:
             return None
-        return list(map(tuple, column))
+        return column  # the given lists and tuples
     if kind == "label":  # bools, floats and numpy ints are left to the per-row check
         if not classes <= _LABEL_TYPES:
             return None
@@ -85,31 +86,36 @@ def _plain_column(kind: str, may_be_empty: bool, lookup: dict[Any, str], column:
     return column
 
 
-def _in_option_order(question_type: str, options: tuple[str, ...], answer: tuple[str, ...]) -> Any:
-    """A choice answer in option order (as :func:`check_row` gives it).
+def _in_option_order(qtypes: Sequence[str], options: Sequence[tuple[str, ...]], answers: list[Any]) -> None:
+    """Put the choice answers of several options in option order, in place (as :func:`check_row` does).
 
-    >>> _in_option_order("multiple_choice", ("A", "B", "C"), ("C", "A"))
-    ('A', 'C')
+    >>> answers = [("C", "A"), ("B",), ("Blurry. Noisy.", "Dark.")]
+    >>> qtypes = ["multiple_choice", "single_choice", "open_ended"]
+    >>> _in_option_order(qtypes, [("A", "B", "C"), ("A", "B"), ()], answers)
+    >>> answers
+    [('A', 'C'), ('B',), ('Blurry. Noisy.', 'Dark.')]
     """
-    if len(answer) < 2 or question_type == "open_ended":
-        return answer
-    return tuple(text for text in options if text in answer)
+    for index in compress(range(len(answers)), map((1).__lt__, map(len, answers))):
+        if qtypes[index] != "open_ended":
+            answer = answers[index]
+            answers[index] = tuple(text for text in options[index] if text in answer)
 
 
-def check_plain_rows(records: Sequence[Any]) -> list[CheckedRow] | None:
-    """Every record as a :class:`CheckedRow`, or None when any record needs the per-row check.
+def check_plain_columns(records: Sequence[Any]) -> list[list[Any]] | None:
+    """The checked columns (contract order) of plain dict records, or None when any record
+    needs the per-row check. Values are what :func:`check_row` gives, except that the list
+    columns hold the lists or tuples given (a choice answer of several options becomes a
+    tuple in option order).
 
-    Accepts exactly what :func:`check_row` accepts for these forms, with the same result.
-
-    >>> check_plain_rows([{"id": "q1"}]) is None, check_plain_rows([])
-    (True, [])
+    >>> check_plain_columns([{"id": "q1"}]) is None, check_plain_columns([]) == [[]] * 11
+    (True, True)
     """
     if not records:
-        return []
+        return [[] for _ in REFERENCE_COLUMNS]
     if set(map(type, records)) != {dict}:
         return None
     try:
-        columns = list(zip(*map(_ALL_COLUMNS, records), strict=True))
+        columns = [list(map(getter, records)) for getter in _GETTERS]
     except KeyError:  # a missing column
         return None
     for position, (kind, may_be_empty, lookup) in enumerate(_KINDS):
@@ -117,13 +123,29 @@ def check_plain_rows(records: Sequence[Any]) -> list[CheckedRow] | None:
         if columns[position] is None:
             return None
     qtypes, options, answers = (columns[_POSITION[name]] for name in ("question_type", "options", "answer"))
-    levels, regions = columns[_POSITION["level"]], columns[_POSITION["region"]]
-    questions = set(zip(qtypes, options, answers, strict=True))
+    questions = set(zip(qtypes, map(tuple, options), map(tuple, answers), strict=True))
     if any(question_problems(*question) for question in questions):
         return None
+    levels, regions = columns[_POSITION["level"]], columns[_POSITION["region"]]
     if any(region_problems(*pair) for pair in set(zip(levels, regions, strict=True))):
         return None
-    columns[_POSITION["answer"]] = list(map(_in_option_order, qtypes, options, answers))
+    _in_option_order(qtypes, options, answers)
+    return columns
+
+
+def check_plain_rows(records: Sequence[Any]) -> list[CheckedRow] | None:
+    """Every record as a :class:`CheckedRow` (:func:`check_plain_columns`), or None.
+
+    Accepts exactly what :func:`check_row` accepts for these forms, with the same result.
+
+    >>> check_plain_rows([{"id": "q1"}]) is None, check_plain_rows([])
+    (True, [])
+    """
+    columns = check_plain_columns(records)
+    if columns is None:
+        return None
+    for position in _LISTS:
+        columns[position] = map(tuple, columns[position])
     return list(map(_new_row, zip(*columns, strict=True)))
 
 
@@ -152,3 +174,21 @@ def checked_batch(records: Sequence[Any], *, noun: str = "row", file: str | None
             raise QBenchError(f"{describe(index, record, noun)}: {'; '.join(problems)}", file=file)
         rows.append(row)
     return rows
+
+
+def checked_dicts(
+    records: Sequence[Any], *, noun: str = "row", file: str | None = None
+) -> list[dict[str, Any]]:
+    """:func:`checked_batch` as one dict per record (the contract columns only), for stores
+    such as the evaluate metric's cache; the list columns may hold the caller's own lists.
+
+    >>> checked_dicts([{"id": "q1", "image_id": "i1", "question": "The face is sharp.", "question_type": 2,
+    ...                 "options": ["True", "False"], "answer": ["True"], "quality_dimension": 0,
+    ...                 "image_source": 0, "level": 0, "attribute": "blur", "region": "", "image": None}])
+    [{'id': 'q1', 'image_id': 'i1', 'question': 'The face is sharp.', 'question_type': 'true_false', \
+'options': ['True', 'False'], 'answer': ['True'], 'quality_dimension': 'technical', \
+'image_source': 'natural', 'level': 'global', 'attribute': 'blur', 'region': ''}]
+    """
+    columns = check_plain_columns(records)
+    rows = checked_batch(records, noun=noun, file=file) if columns is None else zip(*columns, strict=True)
+    return list(map(dict, map(zip, repeat(REFERENCE_COLUMNS), rows)))

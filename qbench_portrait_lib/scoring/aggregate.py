@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from operator import attrgetter
 
 import numpy as np
 
@@ -54,7 +55,8 @@ def _mean(values: np.ndarray) -> float:
 
 def _codes(references: Sequence[Reference], column: str) -> np.ndarray:
     index = {name: code for code, name in enumerate(LABEL_COLUMNS[column])}
-    return np.fromiter((index[getattr(r, column)] for r in references), dtype=np.int64, count=len(references))
+    names = map(attrgetter(column), references)
+    return np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(references))
 
 
 def _breakdown_codes(codes: dict[str, np.ndarray], columns: Sequence[str]) -> np.ndarray:

@@ -80,9 +80,10 @@ def _memoized_extraction() -> Callable[[str | None, Reference], tuple[tuple[str,
             return read(response, reference)
         claim = reference.question if reference.question_type == "true_false" else ""
         key = (response, reference.options, reference.question_type, claim)
-        if key not in memo:
-            memo[key] = read(response, reference)
-        return memo[key]
+        reading = memo.get(key)
+        if reading is None:
+            reading = memo[key] = read(response, reference)
+        return reading
 
     return parse
 

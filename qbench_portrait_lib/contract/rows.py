@@ -21,6 +21,7 @@ as it is: only :func:`check_row` (and stores of its output) build one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from qbench_portrait_lib.contract.columns import BY_NAME, REFERENCE_COLUMNS, label_name
@@ -44,6 +45,7 @@ class CheckedRow(Row):
     __slots__ = ()
 
 
+_ID = attrgetter("id")
 _CHECKS = tuple((name, BY_NAME[name].kind, BY_NAME[name].may_be_empty) for name in REFERENCE_COLUMNS)
 
 
@@ -213,12 +215,16 @@ def checked_rows(records: Iterable[Any], *, noun: str = "row", file: str | None 
 'attribute', 'region']; a row needs ['id', 'image_id', 'question', 'question_type', 'options', 'answer', \
 'quality_dimension', 'image_source', 'level', 'attribute', 'region']
     """
-    rows = []
-    for index, record in enumerate(records):
-        if record.__class__ is CheckedRow:
-            rows.append(record)
-        else:
-            rows.append(checked_row(record, describe(index, record, noun), file=file))
+    rows = list(records)
+    if set(map(type, rows)) != {CheckedRow}:  # checked rows (the scorer's own) pass as they are
+        rows = [
+            record
+            if record.__class__ is CheckedRow
+            else checked_row(record, describe(index, record, noun), file=file)
+            for index, record in enumerate(rows)
+        ]
+    if len(set(map(_ID, rows))) == len(rows):
+        return rows
     seen: dict[str, int] = {}
     for index, row in enumerate(rows):
         if row.id in seen:

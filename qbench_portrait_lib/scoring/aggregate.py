@@ -239,8 +239,29 @@ def aggregate(
         true_false=_true_false(items),
         open_ended=_open_ended(items, judged),
         extraction=_extraction(items),
-        position_bias=position_bias(position_answers(references, items)),
+        position_bias=position_bias(
+            position_answers(*_choice_items(references, items, codes["question_type"]))
+        ),
     )
+
+
+_CHOICE_CODES = [LABEL_COLUMNS["question_type"].index(name) for name in ("single_choice", "multiple_choice")]
+
+
+def _choice_items(
+    references: Sequence[Reference], items: Sequence[ItemScore], question_codes: np.ndarray
+) -> tuple[list[Reference], list[ItemScore]]:
+    """The single- and multiple-choice references and items: the only ones position bias counts.
+
+    >>> from qbench_portrait_lib.scoring.references import Reference
+    >>> refs = [Reference("q1", "i", "?", "true_false", ("True", "False"), ("True",), "technical",
+    ...                   "natural", "global", "blur", ""), Reference("q2", "i", "?", "single_choice",
+    ...                   ("A", "B"), ("A",), "technical", "natural", "global", "blur", "")]
+    >>> [ref.id for ref in _choice_items(refs, ["item 1", "item 2"], _codes(refs, "question_type"))[0]]
+    ['q2']
+    """
+    chosen = np.flatnonzero(np.isin(question_codes, _CHOICE_CODES)).tolist()
+    return [references[i] for i in chosen], [items[i] for i in chosen]
 
 
 def _extraction(items: Sequence[ItemScore]) -> dict[str, float]:

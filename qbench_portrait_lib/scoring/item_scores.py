@@ -104,7 +104,8 @@ def score_closed(
     jaccard = precision = recall = f1 = None
     if question_type == "multiple_choice":
         jaccard, precision, recall, f1 = _set_overlap(parsed, answer)
-    # positional, in field order (keywords cost a few microseconds an item); _make checks the count
+    # positional, in field order (keywords cost a few microseconds an item); _make checks the count;
+    # the score is the exact match of the sets (equal tuples need no sets)
     return ItemScore._make(
         (
             reference.id,
@@ -112,7 +113,7 @@ def score_closed(
             reference.image_id,
             parsed,
             answer,  # correct
-            1.0 if parsed is not None and set(parsed) == set(answer) else 0.0,  # score: exact match
+            1.0 if parsed is not None and (parsed == answer or set(parsed) == set(answer)) else 0.0,
             parsed is None,  # parse_failed
             "exact",  # score_source
             chance_score(question_type, len(reference.options)),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -30,7 +31,9 @@ _EXACT_INTEGER_LIMIT = 1000  # up to this many discordant pairs, sum exact integ
 _DRAWS_PER_CHUNK = 65_536  # bootstrap indices drawn at once (~0.5 MB): a chunk and its gathers stay in cache
 
 
+@lru_cache(maxsize=16)
 def _z(confidence: float) -> float:
+    """The normal quantile of a two-sided ``confidence`` interval (computed once per confidence)."""
     return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
@@ -215,7 +218,7 @@ def cluster_totals(
     [0.0, 1.0]
     """
     position = {cluster: index for index, cluster in enumerate(sorted(set(cluster_ids)))}
-    codes = np.fromiter((position[c] for c in cluster_ids), dtype=np.int64, count=len(cluster_ids))
+    codes = np.fromiter(map(position.__getitem__, cluster_ids), dtype=np.int64, count=len(cluster_ids))
     sums = np.bincount(codes, weights=values, minlength=len(position))
     counted = None if weights is None else np.asarray(weights, dtype=np.float64)
     counts = np.bincount(codes, weights=counted, minlength=len(position)).astype(np.float64)

@@ -218,10 +218,10 @@ def aggregate(
     """
     if len(items) != len(references):
         raise ValueError(f"expected one item score per reference: got {len(items)} and {len(references)}")
-    scores = np.fromiter((item.score for item in items), dtype=np.float64, count=len(items))
-    chances = np.array([NAN if item.chance is None else item.chance for item in items], dtype=np.float64)
+    scores = np.fromiter(map(attrgetter("score"), items), dtype=np.float64, count=len(items))
+    chances = np.array(list(map(attrgetter("chance"), items)), dtype=np.float64)  # None (open-ended) -> NaN
     closed = ~np.isnan(chances)
-    failures = int(sum(item.parse_failed for item in items))
+    failures = int(sum(map(attrgetter("parse_failed"), items)))
     n_closed = int(closed.sum())
     codes = {column: _codes(references, column) for column in LABEL_COLUMNS}
     breakdowns = {

@@ -63,3 +63,20 @@ def test_the_metric_card_documents_every_circular_key(metric):
     keys = metric.compute(predictions=predictions, references=references, bootstrap_samples=0)
     documented = set(re.findall(r"`([^`\s]+)`", CARD.read_text(encoding="utf-8")))
     assert [key for key in keys if not documented_key(key, documented)] == []
+
+
+@pytest.mark.parametrize(
+    ("bad_order", "bad_row", "message"),
+    [
+        (1, 3, r"^reference 1 \(id 'q1'\): the circular configuration needs 'option_order'"),
+        (3, 1, r"^reference 1 \(id 'q1'\): level must be one of"),
+        (1, 1, r"^reference 1 \(id 'q1'\): level must be one of"),  # its contract problems first
+    ],
+)
+def test_the_first_bad_reference_is_named_whatever_is_wrong_with_it(metric, bad_order, bad_row, message):
+    _, references = circular_inputs()
+    references = [dict(reference) for reference in references[:5]]
+    del references[bad_order]["option_order"]
+    references[bad_row]["level"] = 7
+    with pytest.raises(ValueError, match=message):
+        metric.add_batch(predictions=["A"] * len(references), references=references)

@@ -4,16 +4,13 @@ It declares the input features, turns label ints into names, and calls
 ``score_predictions``; all of the scoring lives in plain functions that need no evaluate.
 """
 
-import functools
-import operator
-
 import datasets
 import evaluate
 
 from qbench_portrait_lib.contract.columns import CONTRACT
 from qbench_portrait_lib.contract.row_batch import checked_batch
 from qbench_portrait_lib.contract.row_batch import checked_dicts
-from qbench_portrait_lib.contract.rows import CheckedRow
+from qbench_portrait_lib.contract.row_batch import stored_rows
 from qbench_portrait_lib.scoring.api import score_predictions
 from qbench_portrait_lib.contract.about import CITATION as _CITATION
 
@@ -104,11 +101,6 @@ Examples:
 
 #: The reference columns (every contract column but the image) and their kinds.
 _REFERENCE_KINDS = {column.name: column.kind for column in CONTRACT if column.kind != "image"}
-#: The scorer's row fields (the reference columns, in contract order), read from a stored reference at once.
-_FIELDS = CheckedRow._fields
-_GETTERS = [operator.itemgetter(name) for name in _FIELDS]
-_LIST_POSITIONS = [position for position, name in enumerate(_FIELDS) if _REFERENCE_KINDS[name] == "strings"]
-_new_row = functools.partial(tuple.__new__, CheckedRow)
 _RESPONSE_TYPES = frozenset((str, type(None)))
 
 
@@ -157,16 +149,6 @@ def _option_order(reference):
     if not isinstance(order, (list, tuple)) or not all(isinstance(text, str) for text in order):
         return None
     return list(order)
-
-
-def _stored_references(stored):
-    """References as ``_as_names`` stored them (after checking them), back as the scorer's rows."""
-    if not stored:
-        return []
-    columns = [list(map(getter, stored)) for getter in _GETTERS]
-    for position in _LIST_POSITIONS:
-        columns[position] = map(tuple, columns[position])
-    return list(map(_new_row, zip(*columns, strict=True)))
 
 
 def _features(circular):
@@ -249,7 +231,7 @@ class QbenchPortrait(evaluate.Metric):
         orders = [reference["option_order"] for reference in references] if self._circular else None
         return score_predictions(
             predictions,
-            _stored_references(references),
+            stored_rows(references),
             judge=judge,
             reader=reader,
             return_details=return_details,

@@ -24,7 +24,7 @@ qbench_portrait_lib.contract.errors.QBenchError: reference 1 (id 'q2'): level mu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from itertools import chain, compress, repeat
 from operator import itemgetter
@@ -192,3 +192,18 @@ def checked_dicts(
     columns = check_plain_columns(records)
     rows = checked_batch(records, noun=noun, file=file) if columns is None else zip(*columns, strict=True)
     return list(map(dict, map(zip, repeat(REFERENCE_COLUMNS), rows)))
+
+
+def stored_rows(records: Sequence[Mapping[str, Any]]) -> list[CheckedRow]:
+    """The rows back from dicts :func:`checked_dicts` made, after a store gave them back (the
+    evaluate metric's cache returns them with lists): not checked again, only rebuilt.
+
+    >>> stored_rows(checked_dicts([{"id": "q1", "image_id": "i1", "question": "The face is sharp.",
+    ...     "question_type": 2, "options": ["True", "False"], "answer": ["True"], "quality_dimension": 0,
+    ...     "image_source": 0, "level": 0, "attribute": "blur", "region": ""}]))[0].options
+    ('True', 'False')
+    """
+    columns: list[Any] = [list(map(getter, records)) for getter in _GETTERS]
+    for position in _LISTS:
+        columns[position] = map(tuple, columns[position])
+    return list(map(_new_row, zip(*columns, strict=True)))

@@ -38,8 +38,9 @@ Row.__doc__ = "A row's columns but the image as a tuple; built by hand it is che
 class CheckedRow(Row):
     """A :class:`Row` that :func:`check_row` accepted: labels as names, lists as tuples.
 
-    Only :func:`check_row` and stores of its output (the evaluate metric's cache, filled
-    by its checking ``add_batch``) build these; everything else passes them through.
+    Only :func:`check_row` (and its batch form, :mod:`~qbench_portrait_lib.contract.row_batch`)
+    and stores of its output (the evaluate metric's cache, filled by its checking ``add_batch``)
+    build these; everything else passes them through.
     """
 
     __slots__ = ()

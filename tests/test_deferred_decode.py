@@ -11,10 +11,11 @@ from fixtures_release import IMAGES, image_bytes, records, write_release
 from PIL import Image
 
 from qbench_portrait_lib.data import images as images_module
+from qbench_portrait_lib.data import release as release_module
 from qbench_portrait_lib.data.builder import QBenchPortrait
 from qbench_portrait_lib.data.export import export_dataset
 from qbench_portrait_lib.data.loading import load_benchmark
-from qbench_portrait_lib.data.release import read_release
+from qbench_portrait_lib.data.release import iter_release_rows, read_release
 from qbench_portrait_lib.data.release_records import ReleaseValidationError
 
 
@@ -156,5 +157,37 @@ def test_each_image_is_decoded_exactly_once_per_build_and_by_read_release(tmp_pa
     assert len(decodes) == 7
     assert len(read_release(release).rows) == 40  # the reader alone decodes up front, once each
     assert len(decodes) == 14
-    read_release(release, decode_images=False)
-    assert len(decodes) == 14
+    deferred = read_release(release, decode_images=False)  # starts the decode in the background
+    assert len(list(iter_release_rows(deferred))) == 40
+    assert len(decodes) == 21  # once each, by the decode read_release started: the rows add none
+    assert len(list(iter_release_rows(deferred))) == 40 and len(decodes) == 21  # read again: no decode
+
+
+def test_a_decode_started_by_validation_is_cancelled_when_validation_fails(tmp_path, decodes, monkeypatch):
+    release = many_questions_release(tmp_path / "release", n_images=40)
+    lines = (release / "annotations.jsonl").read_text().splitlines()
+    lines[5] = lines[5].replace('"question_type": "', '"question_type": "essay-')
+    (release / "annotations.jsonl").write_text("\n".join(lines) + "\n")
+    started = []
+    original = release_module.BackgroundDecode.__init__
+
+    def spy(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        started.append(self)
+
+    monkeypatch.setattr(release_module.BackgroundDecode, "__init__", spy)
+    with pytest.raises(ReleaseValidationError, match="question_type"):
+        read_release(release, decode_images=False)
+    assert len(started) == 1 and started[0].cancelled
+    assert len(decodes) <= 40  # what had started finished; the rest was dropped
+
+
+def test_rows_read_after_an_early_stop_are_still_all_checked(tmp_path):
+    release = bad_release(tmp_path / "r", "truncated-jpeg")
+    deferred = read_release(release, decode_images=False)
+    rows = iter_release_rows(deferred)
+    next(rows)
+    rows.close()  # a consumer that stopped early gives the started decode up
+    assert deferred.decode is not None and deferred.decode.cancelled
+    with pytest.raises(ReleaseValidationError, match="cannot be decoded"):
+        list(iter_release_rows(deferred))  # a new decode: the bad image is still found

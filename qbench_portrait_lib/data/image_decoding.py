@@ -27,6 +27,7 @@ writer's temporary folder is removed and no export or cache ever holds a bad ima
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -48,18 +49,37 @@ def decode_threads() -> int:
 class BackgroundDecode:
     """Decode each of ``names`` once in background threads; collect the failures.
 
-    Starts at once; :meth:`problems` waits for every decode, :meth:`cancel` drops what has
-    not started (a consumer that stopped early). ``store`` must stay open until then.
+    Starts at once; :meth:`add` asks for more names, :meth:`problems` waits for every
+    decode, :meth:`cancel` drops what has not started (a consumer that stopped early).
+    ``store`` must stay open until then; with ``owns_store`` this object closes it then (or
+    when it is dropped unread, e.g. after a validation that found problems elsewhere).
     """
 
-    def __init__(self, store: ImageStore, names: Iterable[str], *, max_pixels: int, max_bytes: int) -> None:
+    def __init__(
+        self,
+        store: ImageStore,
+        names: Iterable[str],
+        *,
+        max_pixels: int,
+        max_bytes: int,
+        owns_store: bool = False,
+    ) -> None:
         self._store = store
         self._max_pixels = max_pixels
         self._max_bytes = max_bytes
+        self.cancelled = False
         self._pool = ThreadPoolExecutor(max_workers=decode_threads(), thread_name_prefix="qbench-decode")
         self._futures: dict[str, Future[str | None]] = {}
         for name in dict.fromkeys(names):  # each distinct image once, in first-use order
             self._futures[name] = self._pool.submit(self._decode, name)
+        # an owned store is closed by problems() or cancel(), or once this object is dropped
+        self._finalizer = weakref.finalize(self, _release, self._pool, store if owns_store else None)
+
+    def add(self, names: Iterable[str]) -> None:
+        """Decode the ``names`` not asked for yet too (before :meth:`problems`)."""
+        for name in dict.fromkeys(names):
+            if name not in self._futures:
+                self._futures[name] = self._pool.submit(self._decode, name)
 
     def _decode(self, name: str) -> str | None:
         try:
@@ -73,9 +93,20 @@ class BackgroundDecode:
         try:
             found = {name: future.result() for name, future in self._futures.items()}
         finally:
-            self._pool.shutdown(wait=True)
+            self._finalizer()
         return {name: problem for name, problem in found.items() if problem is not None}
 
     def cancel(self) -> None:
         """Drop the decodes not yet started and wait for the running ones."""
+        self.cancelled = True
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._finalizer()
+
+
+def _release(pool: ThreadPoolExecutor, store: ImageStore | None) -> None:
+    # nothing is running by now (problems() waited for every decode, cancel() for the running
+    # ones, and an object dropped unread has none left); not waiting also keeps a worker
+    # thread that drops the last reference from joining itself
+    pool.shutdown(wait=False)
+    if store is not None:
+        store.close()

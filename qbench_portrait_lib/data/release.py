@@ -30,7 +30,7 @@ import logging
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +68,15 @@ class ValidatedRelease:
 
     ``locations`` names each row's record (file, index, id, line) for later problems;
     ``pending_decode`` is ``(max_pixels, max_bytes)`` when the full decode is left to
-    :func:`iter_release_rows`, None when :func:`read_release` decoded every image.
+    :func:`iter_release_rows`, None when :func:`read_release` decoded every image;
+    ``decode`` is that decode, started while the release was validated.
     """
 
     layout: ReleaseLayout
     rows: tuple[dict[str, Any], ...]
     locations: tuple[str, ...] = ()
     pending_decode: tuple[int, int] | None = None
+    decode: BackgroundDecode | None = field(default=None, compare=False, repr=False)
 
 
 def locate_release(data_dir: str | os.PathLike[str]) -> ReleaseLayout:
@@ -122,12 +124,39 @@ def read_release(
     Decompression-bomb guards: an image whose header declares more than ``max_image_pixels``
     pixels, or whose file (zip member: declared uncompressed size) holds more than
     ``max_image_bytes`` bytes, is a problem. With ``decode_images=False`` every check but
-    the full decode runs here, and :func:`iter_release_rows` decodes (see the module docs).
+    the full decode runs here, and :func:`iter_release_rows` decodes (see the module docs);
+    that decode starts as soon as the image names are known, so it runs while the records
+    are checked, and is cancelled if they fail.
     """
     _check_limits(max_image_pixels, max_image_bytes)
     layout = locate_release(data_dir)
     problems = ProblemLog()
     records = read_annotation_records(layout.annotations, problems)
+    decode = None
+    if not decode_images:
+        names = _image_names(records)
+        store = ImageStore(layout.images)
+        decode = BackgroundDecode(
+            store, names, max_pixels=max_image_pixels, max_bytes=max_image_bytes, owns_store=True
+        )
+    try:
+        return _validated(layout, records, problems, max_image_pixels, max_image_bytes, decode)
+    except BaseException:
+        if decode is not None:
+            decode.cancel()
+        raise
+
+
+def _validated(
+    layout: ReleaseLayout,
+    records: list[tuple[Any, int | None]],
+    problems: ProblemLog,
+    max_image_pixels: int,
+    max_image_bytes: int,
+    decode: BackgroundDecode | None,
+) -> ValidatedRelease:
+    """Every check of :func:`read_release` after the annotations are read."""
+    decode_images = decode is None
     file_name = layout.annotations.name
     rows: list[dict[str, Any]] = []
     locations: list[str] = []
@@ -169,7 +198,7 @@ def read_release(
             count,
         )
     pending = None if decode_images else (max_image_pixels, max_image_bytes)
-    return ValidatedRelease(layout, tuple(rows), tuple(locations), pending_decode=pending)
+    return ValidatedRelease(layout, tuple(rows), tuple(locations), pending_decode=pending, decode=decode)
 
 
 def _check_limits(max_image_pixels: int, max_image_bytes: int) -> None:
@@ -247,9 +276,13 @@ def iter_release_rows(release: ValidatedRelease) -> Iterator[dict[str, Any]]:
     with ImageStore(release.layout.images) as store:
         decode = None
         if release.pending_decode is not None:
-            max_pixels, max_bytes = release.pending_decode
-            names = (row["image_path"] for row in release.rows)
-            decode = BackgroundDecode(store, names, max_pixels=max_pixels, max_bytes=max_bytes)
+            names = [row["image_path"] for row in release.rows]
+            decode = release.decode
+            if decode is not None and not decode.cancelled:
+                decode.add(names)  # started by read_release; nothing is left out
+            else:  # none started, or one given up by an earlier reader that stopped early
+                max_pixels, max_bytes = release.pending_decode
+                decode = BackgroundDecode(store, names, max_pixels=max_pixels, max_bytes=max_bytes)
         try:
             yield from _rows_with_bytes(store, release.rows)
         except BaseException:

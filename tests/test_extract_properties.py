@@ -392,3 +392,15 @@ def test_plain_verdict_fast_path_is_taken_and_agrees(response, expected):
     assert plain_verdict(response, option_table(options)) == expected
     full = read_prepared(prepare_response(response), options, "true_false", "The eyes are sharp.")
     assert expected is None or full == expected
+
+
+@pytest.mark.parametrize(
+    "response",
+    ["Noand Yes", "Yesor no.", "no andyes", "falsenor true", "Noandnot yes", "Trueand false, I think."],
+)
+def test_verdict_words_run_into_a_connector_read_as_the_full_reader_does(response):
+    """ "Noand Yes" offers both verdicts to the reader: the fast path must not read it as "yes"."""
+    options = ("True", "False")
+    full = read_prepared(prepare_response(response), options, "true_false", None)
+    assert extract_indices(response, options, "true_false") == full
+    assert extract_reading(response, options, "true_false").indices == full

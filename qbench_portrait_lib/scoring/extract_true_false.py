@@ -226,16 +226,24 @@ def true_false_mentions(lowered: str) -> list[tuple[int, bool]]:
 
 # The verdict words as :func:`.extract_markers.ascii_words` gives them.
 _VERDICT_WORDS = frozenset(word.encode("ascii") for word in _WORDS)
-
-
-# The verdict words as :func:`.extract_markers.ascii_words` gives them.
-_VERDICT_WORDS = frozenset(word.encode("ascii") for word in _WORDS)
+# A verdict word run into a spelled connector: ``_BOTH`` reads "noand yes" as "no and yes",
+# where the words are b"noand" and b"yes".
+_GLUED_VERDICT = re.compile(
+    rf"(?:^| )(?:{_ENGLISH})(?:and|n?or)|(?:and|n?or)(?:{_ENGLISH})(?: |$)".encode("ascii")
+)
 
 
 def _may_offer_both(words: frozenset[bytes] | None) -> bool:
     """False when an ASCII text of these words cannot offer both verdicts (:func:`offers_both`
-    needs two different verdict words, or one and "not"); True when it may, or for None."""
-    return words is None or b"not" in words or len(words & _VERDICT_WORDS) > 1
+    needs two different verdict words, or one and "not", where a verdict word may be run into
+    "and", "or" or "nor"); True when it may, or for None.
+
+    >>> _may_offer_both(frozenset({b"no", b"the", b"eyes"})), _may_offer_both(frozenset({b"noand", b"yes"}))
+    (False, True)
+    """
+    if words is None or b"not" in words or len(words & _VERDICT_WORDS) > 1:
+        return True
+    return _GLUED_VERDICT.search(b" ".join(words)) is not None
 
 
 def read_true_false(text: str, words: frozenset[bytes] | None = None) -> bool | None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
@@ -120,18 +120,28 @@ def _tallies(
     return totals, groups
 
 
-def position_bias(answers: Sequence[PositionAnswer]) -> PositionBias:
-    """Tally the picks and gold positions of ``answers`` (any run, circular or not)."""
-    single = [answer for answer in answers if answer.question_type == "single_choice"]
-    multi = [a for a in answers if a.question_type == "multiple_choice" and a.parsed is not None]
-    select_all = sum(set(answer.parsed) == set(answer.order) for answer in multi)
-    sizes = [len(answer.order) for answer in single]
-    golds, gold_groups = _tallies(sizes, [_position(a.order, a.answer) for a in single])
-    picks, pick_groups = _tallies(
-        sizes, [None if a.parsed is None else _position(a.order, a.parsed) for a in single]
-    )
+def position_bias(answers: Iterable[PositionAnswer]) -> PositionBias:
+    """Tally the picks and gold positions of ``answers`` (any run, circular or not), in one pass.
+
+    ``answers`` may be an iterator (:func:`position_answers` gives one): no answer is kept,
+    so a million of them cost no more per answer than a thousand.
+    """
+    sizes: list[int] = []
+    gold_positions: list[int | None] = []
+    pick_positions: list[int | None] = []
+    multi = select_all = 0
+    for question_type, order, parsed, answer in answers:
+        if question_type == "single_choice":
+            sizes.append(len(order))
+            gold_positions.append(_position(order, answer))
+            pick_positions.append(None if parsed is None else _position(order, parsed))
+        elif question_type == "multiple_choice" and parsed is not None:
+            multi += 1
+            select_all += set(parsed) == set(order)
+    golds, gold_groups = _tallies(sizes, gold_positions)
+    picks, pick_groups = _tallies(sizes, pick_positions)
     groups = {size: (pick_groups[size], gold_groups[size]) for size in gold_groups}
-    width, asked, responses = max(sizes, default=0), len(single), sum(picks.values())
+    width, asked, responses = max(sizes, default=0), len(sizes), sum(picks.values())
     return PositionBias(
         positions=tuple(option_letter(p) for p in range(width)),
         pick_counts=tuple(picks[p] for p in range(width)),
@@ -140,16 +150,20 @@ def position_bias(answers: Sequence[PositionAnswer]) -> PositionBias:
         gold_share=tuple(golds[p] / asked if asked else NAN for p in range(width)),
         responses=responses,
         chi_square=_uniformity(groups),
-        select_all_rate=select_all / len(multi) if multi else NAN,
+        select_all_rate=select_all / multi if multi else NAN,
     )
 
 
-def position_answers(references: Sequence[Any], items: Sequence[Any]) -> list[PositionAnswer]:
-    """Position answers of scored items: each reference's options are the order it was asked in."""
+def position_answers(references: Sequence[Any], items: Sequence[Any]) -> Iterator[PositionAnswer]:
+    """Position answers of scored items, one at a time: each reference's options are the
+    order it was asked in. An iterator, so :func:`position_bias` keeps none of them (a list
+    of a million answers made the collector's passes the largest cost of aggregating)."""
+    if len(references) != len(items):
+        raise ValueError(f"expected one item per reference, got {len(items)} items for {len(references)}")
     columns = (
         map(attrgetter("question_type"), references),
         map(tuple, map(attrgetter("options"), references)),
         map(attrgetter("parsed"), items),
         map(tuple, map(attrgetter("answer"), references)),
     )
-    return list(map(_new_answer, zip(*columns, strict=True)))
+    return map(_new_answer, zip(*columns, strict=True))

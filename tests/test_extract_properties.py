@@ -396,7 +396,18 @@ def test_plain_verdict_fast_path_is_taken_and_agrees(response, expected):
 
 @pytest.mark.parametrize(
     "response",
-    ["Noand Yes", "Yesor no.", "no andyes", "falsenor true", "Noandnot yes", "Trueand false, I think."],
+    [
+        "Noand Yes",
+        "Yesor no.",
+        "no andyes",
+        "falsenor true",
+        "Noandnot yes",
+        "Trueand false, I think.",
+        "No andnot no.",
+        "Yes ornot yes.",
+        "True nornot true.",
+        "It is incorrect andnot incorrect.",
+    ],
 )
 def test_verdict_words_run_into_a_connector_read_as_the_full_reader_does(response):
     """ "Noand Yes" offers both verdicts to the reader: the fast path must not read it as "yes"."""

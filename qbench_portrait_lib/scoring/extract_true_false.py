@@ -228,8 +228,11 @@ def true_false_mentions(lowered: str) -> list[tuple[int, bool]]:
 _VERDICT_WORDS = frozenset(word.encode("ascii") for word in _WORDS)
 # A verdict word run into a spelled connector: ``_BOTH`` reads "noand yes" as "no and yes",
 # where the words are b"noand" and b"yes".
+# as is a connector run into the "not" before the second ("no andnot no": words b"andnot").
 _GLUED_VERDICT = re.compile(
-    rf"(?:^| )(?:{_ENGLISH})(?:and|n?or)|(?:and|n?or)(?:{_ENGLISH})(?: |$)".encode("ascii")
+    rf"(?:^| )(?:{_ENGLISH})(?:and|n?or)|(?:and|n?or)(?:{_ENGLISH})(?: |$)|(?:and|n?or)not(?: |$)".encode(
+        "ascii"
+    )
 )
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import threading
+import time
+import weakref
 from pathlib import Path
 
 import datasets
@@ -160,7 +164,50 @@ def test_each_image_is_decoded_exactly_once_per_build_and_by_read_release(tmp_pa
     deferred = read_release(release, decode_images=False)  # starts the decode in the background
     assert len(list(iter_release_rows(deferred))) == 40
     assert len(decodes) == 21  # once each, by the decode read_release started: the rows add none
-    assert len(list(iter_release_rows(deferred))) == 40 and len(decodes) == 21  # read again: no decode
+    assert len(list(iter_release_rows(deferred))) == 40 and len(decodes) == 28  # read again: afresh
+
+
+def test_a_second_read_of_a_release_checks_the_images_as_they_are_now(tmp_path):
+    release = many_questions_release(tmp_path / "release")
+    deferred = read_release(release, decode_images=False)
+    assert len(list(iter_release_rows(deferred))) == 40
+    (release / "images" / "p3.png").write_bytes(bad_png())  # replaced after the first read
+    with pytest.raises(ReleaseValidationError, match=r"'p3\.png': cannot be decoded"):
+        list(iter_release_rows(deferred))
+
+
+def test_two_readers_of_one_release_each_get_every_check(tmp_path):
+    release = bad_release(tmp_path / "r", "truncated-jpeg")
+    deferred = read_release(release, decode_images=False)
+    first, second = iter_release_rows(deferred), iter_release_rows(deferred)
+    next(first), next(second)
+    first.close()  # the one that took the started decode gives it up
+    with pytest.raises(ReleaseValidationError, match="cannot be decoded: image file is truncated"):
+        list(second)
+
+
+def test_a_release_dropped_unread_drops_its_queued_decodes(tmp_path, monkeypatch):
+    release = many_questions_release(tmp_path / "release", n_images=40)
+    started = threading.Event()
+    calls = []
+
+    def slow(data, max_pixels):
+        calls.append(1)
+        started.set()
+        time.sleep(0.05)
+        return (1, 1)
+
+    monkeypatch.setattr(images_module, "decode_check", slow)
+    deferred = read_release(release, decode_images=False)
+    assert started.wait(5)
+    decode = weakref.ref(deferred.decode)
+    del deferred
+    gc.collect()
+    assert decode() is None  # no queued work keeps it alive
+    time.sleep(0.3)
+    settled = len(calls)
+    time.sleep(0.3)
+    assert len(calls) == settled < 40  # the queue was dropped, not worked through
 
 
 def test_a_decode_started_by_validation_is_cancelled_when_validation_fails(tmp_path, decodes, monkeypatch):

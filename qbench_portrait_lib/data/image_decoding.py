@@ -27,9 +27,11 @@ writer's temporary folder is removed and no export or cache ever holds a bad ima
 from __future__ import annotations
 
 import os
+import threading
 import weakref
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 
 from qbench_portrait_lib.data.images import ImageStore
 
@@ -51,8 +53,9 @@ class BackgroundDecode:
 
     Starts at once; :meth:`add` asks for more names, :meth:`problems` waits for every
     decode, :meth:`cancel` drops what has not started (a consumer that stopped early).
-    ``store`` must stay open until then; with ``owns_store`` this object closes it then (or
-    when it is dropped unread, e.g. after a validation that found problems elsewhere).
+    ``store`` must stay open until then; with ``owns_store`` this object closes it then, or,
+    when it is dropped unread (a validation that failed elsewhere), drops the queued decodes
+    and closes it. :meth:`claim` hands a started decode to exactly one reader of the rows.
     """
 
     def __init__(
@@ -64,36 +67,37 @@ class BackgroundDecode:
         max_bytes: int,
         owns_store: bool = False,
     ) -> None:
-        self._store = store
-        self._max_pixels = max_pixels
-        self._max_bytes = max_bytes
         self.cancelled = False
+        self._claimed = False
+        self._lock = threading.Lock()
+        # the work items hold the store and limits, not this object, so dropping it ends them
+        self._work = partial(_decode_problem, store, max_pixels, max_bytes)
         self._pool = ThreadPoolExecutor(max_workers=decode_threads(), thread_name_prefix="qbench-decode")
         self._futures: dict[str, Future[str | None]] = {}
-        for name in dict.fromkeys(names):  # each distinct image once, in first-use order
-            self._futures[name] = self._pool.submit(self._decode, name)
-        # an owned store is closed by problems() or cancel(), or once this object is dropped
+        self.add(names)
         self._finalizer = weakref.finalize(self, _release, self._pool, store if owns_store else None)
 
     def add(self, names: Iterable[str]) -> None:
-        """Decode the ``names`` not asked for yet too (before :meth:`problems`)."""
+        """Decode the ``names`` not asked for yet too (each distinct image once, in first-use order)."""
         for name in dict.fromkeys(names):
             if name not in self._futures:
-                self._futures[name] = self._pool.submit(self._decode, name)
+                self._futures[name] = self._pool.submit(self._work, name)
 
-    def _decode(self, name: str) -> str | None:
-        try:
-            self._store.check(name, self._max_pixels, self._max_bytes, decode=True)
-        except (ValueError, OSError) as error:
-            return f"image {name!r}: {error}"
-        return None
+    def claim(self) -> bool:
+        """True for the first caller while nothing was cancelled; False after (start another)."""
+        with self._lock:
+            first = not self._claimed and not self.cancelled
+            self._claimed = True
+        return first
 
     def problems(self) -> dict[str, str]:
         """Wait for every decode; ``{image name: problem}`` for those that failed."""
         try:
             found = {name: future.result() for name, future in self._futures.items()}
-        finally:
-            self._finalizer()
+        except BaseException:
+            self.cancel()
+            raise
+        self._finalizer()
         return {name: problem for name, problem in found.items() if problem is not None}
 
     def cancel(self) -> None:
@@ -103,10 +107,18 @@ class BackgroundDecode:
         self._finalizer()
 
 
+def _decode_problem(store: ImageStore, max_pixels: int, max_bytes: int, name: str) -> str | None:
+    try:
+        store.check(name, max_pixels, max_bytes, decode=True)
+    except (ValueError, OSError) as error:
+        return f"image {name!r}: {error}"
+    return None
+
+
 def _release(pool: ThreadPoolExecutor, store: ImageStore | None) -> None:
-    # nothing is running by now (problems() waited for every decode, cancel() for the running
-    # ones, and an object dropped unread has none left); not waiting also keeps a worker
-    # thread that drops the last reference from joining itself
-    pool.shutdown(wait=False)
+    # after problems() or cancel() nothing runs any more; for an object dropped unread, the
+    # queued decodes are dropped and a running one may fail on the closed store unread. Not
+    # waiting also keeps a worker thread that drops the last reference from joining itself.
+    pool.shutdown(wait=False, cancel_futures=True)
     if store is not None:
         store.close()

@@ -278,9 +278,9 @@ def iter_release_rows(release: ValidatedRelease) -> Iterator[dict[str, Any]]:
         if release.pending_decode is not None:
             names = [row["image_path"] for row in release.rows]
             decode = release.decode
-            if decode is not None and not decode.cancelled:
-                decode.add(names)  # started by read_release; nothing is left out
-            else:  # none started, or one given up by an earlier reader that stopped early
+            if decode is not None and decode.claim():  # the decode read_release started, once
+                decode.add(names)  # nothing is left out
+            else:  # none started, or another reader took it: decode afresh (files may have changed)
                 max_pixels, max_bytes = release.pending_decode
                 decode = BackgroundDecode(store, names, max_pixels=max_pixels, max_bytes=max_bytes)
         try:

@@ -203,3 +203,35 @@ def test_listing_a_term_and_its_opposite_earns_nothing():
     reference = ["The pose is rigid."]
     assert proxy_score("Rigid, wooden, relaxed, candid, natural.", reference) == 0.0
     assert proxy_score("Rigid.", reference) == 1.0
+
+
+BLURRY = ("Is the portrait blurry?", "No, it is sharp.", "Yes, it is blurry.")
+CLEAN = ("Is the skin clean?", "Yes, the skin is clean.", "No, the skin is grainy.")
+
+
+@pytest.mark.parametrize(
+    ("response", "question", "right", "wrong"),
+    [
+        ("Absolutely crisp.", *BLURRY),
+        ("Certainly sharp, no blur at all.", *BLURRY),
+        ("Almost no grain.", *CLEAN),
+        ("Overall no noise, the skin is clean.", *CLEAN),
+        ("Probably no visible noise; clean skin.", *CLEAN),
+    ],
+)
+def test_sure_words_and_a_determiner_no_are_not_yes_no_answers(response, question, right, wrong):
+    """ "Absolutely crisp." is no "yes"; "Almost no grain." is no "no": their claims answer."""
+    assert proxy_score(response, [right], question) > proxy_score(response, [wrong], question)
+    assert proxy_score(response, [wrong], question) <= 0.5
+
+
+@pytest.mark.parametrize(
+    ("response", "polarity"),
+    [("Definitely.", "yes"), ("Definitely not.", "no"), ("Certainly so.", "yes"), ("No it isn't.", "no")],
+)
+def test_sure_words_alone_and_a_leading_no_still_answer(response, polarity):
+    question, yes, no = "Is the portrait blurry?", "Yes, it is blurry.", "No, it is sharp."
+    expected_right = yes if polarity == "yes" else no
+    expected_wrong = no if polarity == "yes" else yes
+    assert proxy_score(response, [expected_right], question) == 1.0
+    assert proxy_score(response, [expected_wrong], question) == 0.0

@@ -82,6 +82,11 @@ _FILLERS = frozenset(
     words("mostly probably maybe perhaps well honestly almost overall generally i think d say")
 )
 _SURE = frozenset(words("certainly definitely absolutely"))
+#: Words after which a leading "no" still answers ("No it isn't", "No the face is sharp");
+#: before any other word it is a determiner ("no blur", "no visible noise").
+_AFTER_A_NO = frozenset(
+    words("it its the this that there i not and but because they he she we you nope no sir way")
+)
 _SECOND_ASKS = frozenset(words("where why which how what"))
 MATCH, PARTIAL, CONTRADICT, UNRELATED = "match", "partial", "contradict", "unrelated"
 
@@ -297,17 +302,31 @@ def claim_score(
 def _polarity(tokens: Sequence[str]) -> str | None:
     """ "yes", "no" or "partly" when the text opens with one, after fillers ("Not really" is a no).
 
+    "Definitely" and its kin say yes only alone or before "yes"/"so" ("Definitely sharp" is
+    read for its claims); "no" before a quality word is a determiner, not an answer
+    ("Almost no blur." says nothing about yes or no).
+
     >>> _polarity(tokenize("Mostly yes.")), _polarity(tokenize("Definitely not.")), _polarity(["partly"])
     ('yes', 'no', 'partly')
+    >>> [_polarity(tokenize(text)) for text in ("Almost no blur.", "Absolutely sharp.", "No, it is.")]
+    [None, None, 'no']
     """
     start = 0
-    while start < len(tokens) and tokens[start] in _FILLERS:
+    while start < len(tokens):
+        token, after = tokens[start], tokens[start + 1] if start + 1 < len(tokens) else ""
+        if token in _SURE:
+            if after == "not":
+                return "no"
+            if not after.isalnum() or after in ("yes", "so"):
+                return "yes"
+        elif token not in _FILLERS:
+            break
         start += 1
     first, second = [*tokens[start : start + 2], "", ""][:2]
-    if first in NO or (first == "not" and second in ("really", "at", "quite")):
+    if first in NO and (not second.isalnum() or second in _AFTER_A_NO):
         return "no"
-    if first in _SURE:
-        return "no" if second == "not" else "yes"
+    if first == "not" and second in ("really", "at", "quite"):
+        return "no"
     if first in YES:
         return "yes"
     return "partly" if first in PARTLY else None

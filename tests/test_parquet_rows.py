@@ -33,8 +33,9 @@ def row(index: int, data: bytes | None, path: str | None = "a.jpg") -> dict:
     [
         [(b"\xff\xd8jpeg", "a.jpg"), (b"", "empty.png"), (b"\x00" * 1000, None), (b"png", "sub/é.png")],
         [(b"one", "a.jpg"), (None, "missing.jpg")],  # a null takes pyarrow's own path
+        [(b"one", "a.jpg"), (memoryview(b"\x00\x01" * 4).cast("H"), "wide.bin")],  # len() counts items
     ],
-    ids=["bytes", "with-null"],
+    ids=["bytes", "with-null", "memoryview"],
 )
 def test_record_batch_equals_from_pylist(images):
     rows = [row(index, data, path) for index, (data, path) in enumerate(images)]

@@ -162,8 +162,8 @@ def record_batch(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.RecordBatc
 def _image_array(images: list[dict[str, Any]], image_type: pa.StructType) -> pa.Array:
     """The image struct column; its ``bytes`` child built from one joined buffer and int32 offsets."""
     data = [image["bytes"] for image in images]
-    if any(value is None for value in data) or sum(map(len, data)) >= 1 << 31:
-        return pa.array(images, image_type)  # nulls, or too big for int32 offsets: pyarrow's own path
+    if any(value.__class__ is not bytes for value in data) or sum(map(len, data)) >= 1 << 31:
+        return pa.array(images, image_type)  # nulls, other buffers, or over int32 offsets: pyarrow's path
     offsets = array("i", [0])
     offsets.extend(accumulate(map(len, data)))
     buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]

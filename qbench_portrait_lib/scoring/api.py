@@ -25,6 +25,7 @@ from typing import Any
 from qbench_portrait_lib.scoring.aggregate import aggregate
 from qbench_portrait_lib.scoring.cells import Scores
 from qbench_portrait_lib.scoring.circular_api import score_circular
+from qbench_portrait_lib.scoring.collector import collector_paused
 from qbench_portrait_lib.scoring.extract import extract_reading
 from qbench_portrait_lib.scoring.flatten import flatten
 from qbench_portrait_lib.scoring.intervals import MIN_BOOTSTRAP_SAMPLES
@@ -200,12 +201,18 @@ def score_all(
             seed=seed,
         )[0]
     check_options(bootstrap_samples, seed)
-    records = normalize_references(references)
-    responses = check_predictions(predictions, records)
-    items = score_items(responses, records, judge, reader)
-    scores = aggregate(
-        items, records, judged=judge is not None, bootstrap_samples=bootstrap_samples, seed=seed
-    )
+    with collector_paused():
+        records = normalize_references(references)
+        responses = check_predictions(predictions, records)
+    if judge is None and reader is None:
+        with collector_paused():
+            items = score_items(responses, records, judge, reader)
+    else:  # a judge or reader calls out: the collector keeps running for it
+        items = score_items(responses, records, judge, reader)
+    with collector_paused():
+        scores = aggregate(
+            items, records, judged=judge is not None, bootstrap_samples=bootstrap_samples, seed=seed
+        )
     logger.debug("scored %d items: overall %.4f", len(items), scores.overall.score)
     return Scored(items=tuple(items), scores=scores)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -204,10 +205,8 @@ def score_all(
     with collector_paused():
         records = normalize_references(references)
         responses = check_predictions(predictions, records)
-    if judge is None and reader is None:
-        with collector_paused():
-            items = score_items(responses, records, judge, reader)
-    else:  # a judge or reader calls out: the collector keeps running for it
+    calls_out = judge is not None or reader is not None  # over HTTP: the collector keeps running
+    with nullcontext() if calls_out else collector_paused():
         items = score_items(responses, records, judge, reader)
     with collector_paused():
         scores = aggregate(
